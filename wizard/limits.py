@@ -1,0 +1,19 @@
+"""Explicit bounds on what a scan reads, so hostile repositories cannot exhaust time or memory.
+
+Exceeding any of these becomes a `problems` entry naming the file, never a silent skip.
+"""
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Largest single file parsed (workflows, actions, scripts, flake.nix, .tf, Markdown)."""
+
+MAX_YAML_NODES = 200_000
+"""Nodes one YAML document may expand to, counting every alias expansion (alias bombs)."""
+
+MAX_YAML_DEPTH = 64
+"""Deepest YAML nesting accepted; real workflows stay below 15."""
+
+MAX_SCRIPT_DEPTH = 3
+"""How many levels of `run:` -> script -> script, composite -> composite are followed."""
+
+MAX_NIX_DEPTH = 400
+"""Deepest Nix syntax tree walked when resolving flake packages."""

@@ -1,0 +1,161 @@
+"""Read-only access to a git repository: identity (HEAD, branch, dirty), file listing, safe reads.
+
+Every read stays inside the repository root, refuses non-regular files and oversized files, and
+reports a failure as a FileProblem sentence instead of raising something unexpected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from wizard.limits import MAX_FILE_BYTES
+
+# Repository-controlled git config must never run programs on our behalf.
+_SAFE_GIT = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
+
+
+class RepoError(Exception):
+    """The whole run cannot go on (not a git repository, git missing, ...)."""
+
+
+class FileProblem(Exception):
+    """One file cannot be used; the message is a short reason."""
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    root: str
+    head: str | None
+    branch: str | None
+    dirty: bool
+    shallow: bool
+    object_format: str
+
+
+def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | None = None) -> str:
+    """Run git in `root` and return stdout; raise RepoError with git's own sentence on failure."""
+    try:
+        proc = subprocess.run(
+            [*_SAFE_GIT, *args],
+            cwd=root,
+            input=input_bytes,
+            capture_output=True,
+            timeout=120,
+        )
+    except FileNotFoundError:
+        raise RepoError("git is not installed or not on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise RepoError(f"git {args[0]} did not finish within 120 s in {root}") from None
+    if check and proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RepoError(f"git {args[0]} failed in {root}: {message[-1] if message else 'error'}")
+    return proc.stdout.decode("utf-8", "surrogateescape")
+
+
+def git_blob_id(data: bytes, object_format: str = "sha1") -> str:
+    """The id `git hash-object` gives these bytes."""
+    algo = hashlib.sha256 if object_format == "sha256" else hashlib.sha1
+    return algo(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def decode_text(data: bytes) -> str:
+    """Decode repository text as UTF-8, or raise FileProblem saying why it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem("encoded as UTF-16; only UTF-8 files are read")
+    if b"\0" in data[:8192]:
+        raise FileProblem("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"not valid UTF-8 (byte {exc.start})") from None
+
+
+class Repo:
+    """A git working tree opened for scanning."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        given = Path(path)
+        if not given.exists():
+            raise RepoError(f"{given} does not exist")
+        if not given.is_dir():
+            raise RepoError(f"{given} is not a directory")
+        top = run_git(given, "rev-parse", "--show-toplevel", check=False).strip()
+        if not top:
+            raise RepoError(f"{given} is not inside a git repository")
+        self.root = Path(top).resolve()
+        self._root_prefix = str(self.root) + os.sep
+        self._blobs: dict[str, str] = {}
+        self.info = self._read_info()
+
+    def _read_info(self) -> RepoInfo:
+        head = run_git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
+        branch = run_git(self.root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        status = run_git(self.root, "status", "--porcelain", "--ignore-submodules=dirty")
+        shallow = run_git(self.root, "rev-parse", "--is-shallow-repository").strip() == "true"
+        fmt = run_git(self.root, "rev-parse", "--show-object-format", check=False).strip()
+        return RepoInfo(
+            root=str(self.root),
+            head=head or None,
+            branch=(branch.strip() or None) if head else None,
+            dirty=bool(status.strip()),
+            shallow=shallow,
+            object_format=fmt or "sha1",
+        )
+
+    def files(self) -> list[str]:
+        """Tracked and untracked-but-not-ignored paths, repository-relative with '/'."""
+        out = run_git(
+            self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"
+        )
+        return sorted({p for p in out.split("\0") if p})
+
+    def absolute(self, rel: str) -> Path:
+        return self.root / rel
+
+    def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+        """Read a regular file inside the repository, at most `limit` bytes."""
+        full = os.path.join(self.root, rel)
+        real = os.path.realpath(full)
+        if not real.startswith(self._root_prefix):
+            raise FileProblem("symlink leads outside the repository; not read")
+        try:
+            info = os.stat(real)
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP
+                raise FileProblem("symlink loop; not read") from None
+            raise FileProblem(f"cannot be read ({exc.strerror})") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem("not a regular file; not read")
+        if info.st_size > limit:
+            raise FileProblem(f"{info.st_size} bytes is over the {limit} byte read limit; not read")
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as exc:
+            raise FileProblem(f"cannot be read ({exc.strerror})") from None
+        if len(data) > limit:
+            raise FileProblem(f"grew over the {limit} byte read limit while reading; not read")
+        self._blobs[rel] = git_blob_id(data, self.info.object_format)
+        return data
+
+    def read_text(self, rel: str, limit: int = MAX_FILE_BYTES) -> str:
+        return decode_text(self.read_bytes(rel, limit))
+
+    def blob(self, rel: str) -> str | None:
+        """Blob id of the bytes this scan read from `rel` (equals HEAD's when unmodified)."""
+        if rel not in self._blobs:
+            try:
+                self.read_bytes(rel)
+            except FileProblem:
+                return None
+        return self._blobs.get(rel)
+
+    def is_file(self, rel: str) -> bool:
+        real = os.path.realpath(os.path.join(self.root, rel))
+        return real.startswith(self._root_prefix) and os.path.isfile(real)

@@ -206,6 +206,18 @@ class RepoSummary:
 
 
 @dataclass
+class ValidationBuild:
+    """A workflow step that builds a flake output without publishing it (CI validation output)."""
+
+    workflow: str
+    job: str
+    path: str
+    line: int
+    attr: str
+    triggers: list[str]
+
+
+@dataclass
 class ScanResult:
     repo: RepoSummary
     artifact: str | None
@@ -220,6 +232,7 @@ class ScanResult:
     facts: list[Fact]
     problems: list[Problem]
     config_path: str | None = None
+    validation_builds: list[ValidationBuild] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -234,6 +247,7 @@ class ScanResult:
             "deployments": data["deployments"],
             "docs": data["docs"],
             "doc_pages": data["doc_pages"],
+            "validation_builds": data["validation_builds"],
             "owners": data["owners"],
             "authority": data["authority"],
             "facts": data["facts"],

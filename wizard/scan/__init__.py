@@ -1,0 +1,136 @@
+"""`scan`: detect the release facts of a repository, each with evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from wizard.authority import infer_authority, is_release_surface
+from wizard.config import load_config
+from wizard.facts import Evidence, Fact, RepoSummary, ScanResult
+from wizard.repo import Repo
+from wizard.scan.artifact import (
+    artifact_surfaces,
+    belongs_to_artifact,
+    choose_artifact,
+    flake_attr,
+    image_name,
+)
+from wizard.scan.context import ScanContext
+from wizard.scan.docs import DocTerms, scan_docs
+from wizard.scan.flake import scan_flake
+from wizard.scan.owners import scan_owners
+from wizard.scan.statements import StatementInputs, describe
+from wizard.scan.tofu import scan_stacks
+from wizard.scan.workflows import scan_workflows
+
+Progress = Callable[[str, float], None]
+
+STAGES = ("listing files", "workflows", "flake", "stacks", "docs", "owners", "facts")
+
+
+class ScanCancelled(Exception):
+    """The caller asked the scan to stop between stages."""
+
+
+def _with_blobs(facts: list[Fact], repo: Repo) -> list[Fact]:
+    def filled(ev: Evidence) -> Evidence:
+        return ev if ev.blob else Evidence(ev.path, ev.line, repo.blob(ev.path))
+
+    return [replace(f, evidence=[filled(e) for e in f.evidence]) for f in facts]
+
+
+def scan_repository(
+    path: str | Path,
+    artifact: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ScanResult:
+    """Scan the repository at `path`. Raises RepoError/ConfigError when the run cannot start."""
+
+    def stage(index: int) -> None:
+        if cancelled and cancelled():
+            raise ScanCancelled()
+        if progress:
+            progress(STAGES[index], index / len(STAGES))
+
+    repo = Repo(path)
+    config = load_config(repo)
+    stage(0)
+    ctx = ScanContext(repo=repo, config=config, files=repo.files())
+    if repo.info.head is None:
+        ctx.problem(".", None, "the repository has no commits yet; blobs refer to the working tree")
+    if repo.info.shallow:
+        ctx.problem(".", None, "shallow clone: history checks (ancestry of records) may fail")
+
+    stage(1)
+    workflow_scan = scan_workflows(ctx)
+    stage(2)
+    flake = scan_flake(ctx)
+    choice = choose_artifact(config, artifact, workflow_scan.publications, flake)
+    if choice.problem:
+        ctx.problem(config.path or ".", None, choice.problem)
+    surfaces = artifact_surfaces(choice.name, config, flake)
+    publications = [
+        replace(p, artifact_match=belongs_to_artifact(p, surfaces, workflow_scan.nix_builds))
+        for p in workflow_scan.publications
+    ]
+    flake.published = sorted(
+        {attr for p in publications if is_release_surface(p)
+         for attr in [flake_attr(p.build_source.ref)] if attr}
+    )
+    images = sorted(
+        {name for p in publications if p.artifact_match and p.kind == "image"
+         for name in [image_name(p.image_resolved or p.image)] if name}
+        | {n for n in (image_name(i) for i in config.images) if n}
+    )
+    surfaces.images = images
+
+    stage(3)
+    deployments = scan_stacks(ctx, choice.name, images)
+    stage(4)
+    mentions, pages = scan_docs(
+        ctx,
+        DocTerms(
+            artifact=choice.name,
+            images=images,
+            derivation_attrs=surfaces.derivation_packages,
+            image_attrs=surfaces.image_packages,
+        ),
+    )
+    stage(5)
+    owners = scan_owners(ctx)
+    stage(6)
+    authority = infer_authority(publications)
+    facts = describe(StatementInputs(
+        artifact=surfaces,
+        config=config,
+        publications=publications,
+        nix_builds=workflow_scan.nix_builds,
+        flake=flake,
+        deployments=deployments,
+        docs=mentions,
+        pages=pages,
+        owners=owners,
+        authority=authority,
+    ))
+    if progress:
+        progress("done", 1.0)
+    info = repo.info
+    return ScanResult(
+        repo=RepoSummary(info.root, info.head, info.branch, info.dirty, info.shallow),
+        artifact=choice.name,
+        artifact_source=choice.source,
+        publications=publications,
+        flake=flake,
+        deployments=deployments,
+        docs=mentions,
+        doc_pages=pages,
+        owners=owners,
+        authority=authority,
+        facts=_with_blobs(facts, repo),
+        problems=list(ctx.problems),
+        config_path=config.path,
+        validation_builds=workflow_scan.nix_builds,
+    )

@@ -12,20 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wizard.facts import Publication
+from wizard.facts import Publication, ValidationBuild
 from wizard.scan.context import ScanContext
 
-
-@dataclass
-class NixBuild:
-    """A workflow step that builds a flake output (`nix build .#attr`) without publishing it."""
-
-    workflow: str
-    job: str
-    path: str
-    line: int
-    attr: str
-    triggers: list[str]
+NixBuild = ValidationBuild
 
 
 @dataclass

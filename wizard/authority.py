@@ -1,0 +1,47 @@
+"""Infer today's release authority from the publications that belong to the artifact."""
+
+from __future__ import annotations
+
+from wizard.facts import AuthorityFacts, Evidence, Publication
+
+_VALIDATION_ONLY = {"pull_request", "pull_request_target", "merge_group"}
+
+
+def is_release_surface(pub: Publication) -> bool:
+    """A publication that can put the artifact in front of users (not PR-only validation)."""
+    if not pub.artifact_match or pub.push is False:
+        return False
+    if pub.kind == "nix-cache":
+        # A binary cache speeds builds up; by itself it does not make the derivation a release.
+        return False
+    return any(t.split(":", 1)[0] not in _VALIDATION_ONLY for t in pub.triggers) or not pub.triggers
+
+
+def _evidence(pubs: list[Publication]) -> list[Evidence]:
+    return [Evidence(p.path, p.line, p.blob) for p in pubs]
+
+
+def infer_authority(publications: list[Publication]) -> AuthorityFacts:
+    surfaces = [p for p in publications if is_release_surface(p)]
+    dockerfile = [p for p in surfaces if p.kind == "image" and p.build_source.kind != "nix"]
+    nix_image = [p for p in surfaces if p.kind == "image" and p.build_source.kind == "nix"]
+    flakehub = [p for p in surfaces if p.kind == "flakehub"]
+    present = [
+        label
+        for label, pubs in (
+            ("Dockerfile image", dockerfile),
+            ("Nix image", nix_image),
+            ("FlakeHub flake", flakehub),
+        )
+        if pubs
+    ]
+    evidence = _evidence(dockerfile + nix_image + flakehub)
+    if len(present) > 1:
+        return AuthorityFacts("dual", evidence, f"published as {' and '.join(present)}")
+    if dockerfile:
+        return AuthorityFacts("dockerfile-image", evidence, "only Dockerfile-built images publish")
+    if nix_image:
+        return AuthorityFacts("nix-image", evidence, "only Nix-built images publish")
+    if flakehub:
+        return AuthorityFacts("nix-derivation", evidence, "only the flake is published (FlakeHub)")
+    return AuthorityFacts("none", [], "no workflow publishes the artifact")

@@ -13,7 +13,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wizard.config import ConfigError
+from wizard.config import Config, ConfigError
+from wizard.gates.model import CANDIDATES
+from wizard.gates.spec import SpecError
 from wizard.repo import RepoError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -40,8 +42,28 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gates(args: argparse.Namespace) -> int:
+    from wizard.gates import evaluate, load_spec
+    from wizard.gates.render import evaluation_json, markdown_report, text_report
+    from wizard.scan import scan_repository
+
+    result = scan_repository(args.repo, artifact=args.artifact)
+    config = result.config or Config()
+    candidates = (args.candidate,) if args.candidate else CANDIDATES
+    evaluations = evaluate(result, config, load_spec(config), candidates)
+    if args.json:
+        _json_dump(evaluation_json(result, evaluations))
+    elif args.format == "markdown":
+        sys.stdout.write(markdown_report(result, evaluations))
+    else:
+        sys.stdout.write(text_report(result, evaluations))
+    return 0
+
+
 def _add_repo(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("repo", nargs="?", default=".", help="repository (default: current directory)")
+    parser.add_argument(
+        "repo", nargs="?", default=".", help="repository (default: current directory)"
+    )
     parser.add_argument("--artifact", help="artifact under review (overrides .release-gate.yaml)")
 
 
@@ -57,10 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_repo(scan)
     scan.add_argument("--json", action="store_true", help="release-gate.facts/v1 JSON")
     scan.set_defaults(handler=_cmd_scan)
+
+    gates = commands.add_parser("gates", help="evaluate the six gates for each candidate authority")
+    _add_repo(gates)
+    gates.add_argument("--candidate", choices=CANDIDATES, help="evaluate one candidate")
+    gates.add_argument("--json", action="store_true", help="facts JSON plus `evaluation`")
+    gates.add_argument("--format", choices=("text", "markdown"), default="text")
+    gates.set_defaults(handler=_cmd_gates)
     return parser
 
 
-COMMANDS = ("scan",)
+COMMANDS = ("scan", "gates")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         return handler(args)
-    except (UsageError, RepoError, ConfigError) as exc:
+    except (UsageError, RepoError, ConfigError, SpecError) as exc:
         if debug:
             traceback.print_exc()
         print(f"release-gate: {exc}", file=sys.stderr)

@@ -1,9 +1,12 @@
-"""Typed facts a scan detects, each carrying evidence, and their `release-gate.facts/v1` JSON form."""
+"""Typed facts a scan detects, each with evidence, and their `release-gate.facts/v1` JSON."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from wizard.config import Config
 
 SCHEMA = "release-gate.facts/v1"
 
@@ -233,9 +236,14 @@ class ScanResult:
     problems: list[Problem]
     config_path: str | None = None
     validation_builds: list[ValidationBuild] = field(default_factory=list)
+    # Blob id of every file the scan read, to stamp evidence; not part of the JSON contract.
+    blobs: dict[str, str] = field(default_factory=dict, repr=False)
+    # The configuration the scan ran with (gates and records read it too); not in the JSON.
+    config: Config | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["blobs"], data["config"]
         return {
             "schema": SCHEMA,
             "repo": data["repo"],

@@ -147,6 +147,11 @@ class Repo:
     def read_text(self, rel: str, limit: int = MAX_FILE_BYTES) -> str:
         return decode_text(self.read_bytes(rel, limit))
 
+    @property
+    def blobs_read(self) -> dict[str, str]:
+        """Blob ids of every file read so far."""
+        return dict(self._blobs)
+
     def blob(self, rel: str) -> str | None:
         """Blob id of the bytes this scan read from `rel` (equals HEAD's when unmodified)."""
         if rel not in self._blobs:

@@ -40,13 +40,18 @@ def scan_report(result: ScanResult) -> str:
         lines.append(
             f" {mark} {_p(pub.path)}:{pub.line} [{pub.kind}] {_p(pub.image_resolved or pub.image)}"
         )
-        details = [f"job {_p(pub.job)}", f"source {pub.build_source.kind}:{_p(pub.build_source.ref)}"]
+        details = [
+            f"job {_p(pub.job)}",
+            f"source {pub.build_source.kind}:{_p(pub.build_source.ref)}",
+        ]
         if pub.via:
             details.append(f"via {_p(pub.via)}")
         lines.append(f"      {', '.join(details)}")
         lines.append(f"      triggers {_p(', '.join(pub.triggers) or 'none')}; push {_p(pub.push)}")
     for build in result.validation_builds:
-        lines.append(f"   {_p(build.path)}:{build.line} builds .#{_p(build.attr)} (validation only)")
+        lines.append(
+            f"   {_p(build.path)}:{build.line} builds .#{_p(build.attr)} (validation only)"
+        )
 
     lines.append("")
     lines.append("Flake")
@@ -82,8 +87,10 @@ def scan_report(result: ScanResult) -> str:
     if result.owners.file is None:
         lines.append("  no CODEOWNERS file")
     for rule in result.owners.rules:
-        lines.append(f"  {_p(result.owners.file)}:{rule.line} {_p(rule.pattern)} "
-                     f"{_p(' '.join(rule.owners) or '(unowned)')}")
+        lines.append(
+            f"  {_p(result.owners.file)}:{rule.line} {_p(rule.pattern)} "
+            f"{_p(' '.join(rule.owners) or '(unowned)')}"
+        )
 
     if result.problems:
         lines.append("")

@@ -148,8 +148,10 @@ class _Builder:
             frame.key = None
 
     def expecting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].container, YMap) and (
-            self.stack[-1].key is None
+        return (
+            bool(self.stack)
+            and isinstance(self.stack[-1].container, YMap)
+            and (self.stack[-1].key is None)
         )
 
     def feed(self, event: yaml.Event) -> None:

@@ -9,7 +9,12 @@ from wizard.yamlsafe import YamlProblem, YMap, YSeq, YStr, load_yaml
 def test_bare_on_key_stays_a_string_and_yaml11_words_are_text() -> None:
     doc = load_yaml("on: push\nDEBUG: yes\nflag: off\nok: true\nversion: 3.10\nnothing: ~\n")
     assert doc.root == {
-        "on": "push", "DEBUG": "yes", "flag": "off", "ok": True, "version": "3.10", "nothing": None,
+        "on": "push",
+        "DEBUG": "yes",
+        "flag": "off",
+        "ok": True,
+        "version": "3.10",
+        "nothing": None,
     }
 
 
@@ -20,7 +25,9 @@ def test_quoted_true_is_a_string_and_keys_are_always_text() -> None:
 
 
 def test_lines_of_keys_items_and_block_scalars() -> None:
-    doc = load_yaml("jobs:\n  build:\n    steps:\n      - uses: x\n      - run: |\n          echo hi\n")
+    doc = load_yaml(
+        "jobs:\n  build:\n    steps:\n      - uses: x\n      - run: |\n          echo hi\n"
+    )
     root = doc.root
     assert isinstance(root, YMap) and root.line_of("jobs") == 1
     steps = root["jobs"]["build"]["steps"]

@@ -77,12 +77,22 @@ def scan_repository(
         for p in workflow_scan.publications
     ]
     flake.published = sorted(
-        {attr for p in publications if is_release_surface(p)
-         for attr in [flake_attr(p.build_source.ref)] if attr}
+        {
+            attr
+            for p in publications
+            if is_release_surface(p)
+            for attr in [flake_attr(p.build_source.ref)]
+            if attr
+        }
     )
     images = sorted(
-        {name for p in publications if p.artifact_match and p.kind == "image"
-         for name in [image_name(p.image_resolved or p.image)] if name}
+        {
+            name
+            for p in publications
+            if p.artifact_match and p.kind == "image"
+            for name in [image_name(p.image_resolved or p.image)]
+            if name
+        }
         | {n for n in (image_name(i) for i in config.images) if n}
     )
     surfaces.images = images
@@ -103,18 +113,20 @@ def scan_repository(
     owners = scan_owners(ctx)
     stage(6)
     authority = infer_authority(publications)
-    facts = describe(StatementInputs(
-        artifact=surfaces,
-        config=config,
-        publications=publications,
-        nix_builds=workflow_scan.nix_builds,
-        flake=flake,
-        deployments=deployments,
-        docs=mentions,
-        pages=pages,
-        owners=owners,
-        authority=authority,
-    ))
+    facts = describe(
+        StatementInputs(
+            artifact=surfaces,
+            config=config,
+            publications=publications,
+            nix_builds=workflow_scan.nix_builds,
+            flake=flake,
+            deployments=deployments,
+            docs=mentions,
+            pages=pages,
+            owners=owners,
+            authority=authority,
+        )
+    )
     if progress:
         progress("done", 1.0)
     info = repo.info
@@ -133,4 +145,6 @@ def scan_repository(
         problems=list(ctx.problems),
         config_path=config.path,
         validation_builds=workflow_scan.nix_builds,
+        blobs=repo.blobs_read,
+        config=config,
     )

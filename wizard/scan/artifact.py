@@ -129,7 +129,5 @@ def belongs_to_artifact(
     if pub.kind == "flakehub":
         # FlakeHub publishes the whole flake, so every exported package of the artifact with it.
         return bool(surfaces.flake_packages)
-    built_here = {
-        b.attr for b in nix_builds if b.workflow == pub.workflow and b.job == pub.job
-    }
+    built_here = {b.attr for b in nix_builds if b.workflow == pub.workflow and b.job == pub.job}
     return pub.build_source.ref is None and bool(built_here & set(surfaces.flake_packages))

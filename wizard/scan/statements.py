@@ -21,8 +21,13 @@ from wizard.scan.artifact import ArtifactSurfaces, flake_attr
 from wizard.scan.owners import owner_of
 from wizard.scan.workflows import NixBuild
 
-_TOOL_NAMES = {"trivy": "Trivy", "grype": "Grype", "snyk": "Snyk", "cosign": "cosign",
-               "notation": "Notation"}
+_TOOL_NAMES = {
+    "trivy": "Trivy",
+    "grype": "Grype",
+    "snyk": "Snyk",
+    "cosign": "cosign",
+    "notation": "Notation",
+}
 _AUTHORITY_WORDS = {
     "dockerfile-image": "Dockerfile-based image builds",
     "nix-image": "Nix-built images",
@@ -62,8 +67,11 @@ def _source_words(pub: Publication) -> str:
 def _publication_fact(pub: Publication, artifact: str) -> Fact:
     target = pub.image_resolved or pub.image or "an unknown destination"
     via = f" (through {pub.via})" if pub.via else ""
-    what = {"image": "publishes", "flakehub": "publishes to FlakeHub", "nix-cache": "pushes to the "
-            "binary cache"}[pub.kind]
+    what = {
+        "image": "publishes",
+        "flakehub": "publishes to FlakeHub",
+        "nix-cache": "pushes to the binary cache",
+    }[pub.kind]
     triggers = ", ".join(pub.triggers) or "no trigger"
     return Fact(
         id=f"publication:{pub.workflow}:{pub.job}:{pub.line}",
@@ -82,15 +90,18 @@ def _coverage_fact(pub: Publication) -> Fact:
     parts.append(f"{pub.registry or 'registry'} push")
     if pub.vuln_scan:
         blocking = "blocking" if pub.vuln_scan.blocking else "non-blocking"
-        parts.append(f"{_TOOL_NAMES.get(pub.vuln_scan.tool, pub.vuln_scan.tool)} scanning "
-                     f"({blocking})")
+        parts.append(
+            f"{_TOOL_NAMES.get(pub.vuln_scan.tool, pub.vuln_scan.tool)} scanning ({blocking})"
+        )
         evidence.append(Evidence(pub.vuln_scan.path, pub.vuln_scan.line, None))
     else:
         parts.append("no vulnerability scanning")
     if pub.signing:
         how = "by digest" if pub.signing.by_digest else "by tag"
-        parts.append(f"{_TOOL_NAMES.get(pub.signing.tool, pub.signing.tool)} {pub.signing.mode} "
-                     f"signing {how}")
+        parts.append(
+            f"{_TOOL_NAMES.get(pub.signing.tool, pub.signing.tool)} {pub.signing.mode} "
+            f"signing {how}"
+        )
         evidence.append(Evidence(pub.signing.path, pub.signing.line, None))
     else:
         parts.append("no signing")
@@ -113,11 +124,14 @@ def _flake_facts(inputs: StatementInputs) -> list[Fact]:
     facts: list[Fact] = []
     if packages:
         names = " and ".join(f"packages.{p.name}" for p in packages)
-        facts.append(Fact(
-            "flake:packages", "source-of-truth",
-            f"{flake.path} exports {'both ' if len(packages) == 2 else ''}{names}",
-            [Evidence(flake.path, p.line, None) for p in packages],
-        ))
+        facts.append(
+            Fact(
+                "flake:packages",
+                "source-of-truth",
+                f"{flake.path} exports {'both ' if len(packages) == 2 else ''}{names}",
+                [Evidence(flake.path, p.line, None) for p in packages],
+            )
+        )
     published = {
         flake_attr(p.build_source.ref): p for p in inputs.publications if is_release_surface(p)
     }
@@ -126,21 +140,28 @@ def _flake_facts(inputs: StatementInputs) -> list[Fact]:
             continue
         pub = published.get(package.name)
         if pub:
-            facts.append(Fact(
-                f"flake:published:{package.name}", "publication-parity",
-                f"{pub.workflow} publishes packages.{package.name} to {pub.image_resolved or pub.image}",
-                [_at(pub), Evidence(flake.path, package.line, None)],
-            ))
+            facts.append(
+                Fact(
+                    f"flake:published:{package.name}",
+                    "publication-parity",
+                    f"{pub.workflow} publishes packages.{package.name} to "
+                    f"{pub.image_resolved or pub.image}",
+                    [_at(pub), Evidence(flake.path, package.line, None)],
+                )
+            )
         else:
             builds = [b for b in inputs.nix_builds if b.attr == package.name]
             evidence = [Evidence(flake.path, package.line, None)]
             evidence += [Evidence(b.path, b.line, None) for b in builds]
             built = f" ({builds[0].workflow} only builds it for validation)" if builds else ""
-            facts.append(Fact(
-                f"flake:unpublished:{package.name}", "publication-parity",
-                f"no active workflow publishes packages.{package.name}{built}",
-                evidence,
-            ))
+            facts.append(
+                Fact(
+                    f"flake:unpublished:{package.name}",
+                    "publication-parity",
+                    f"no active workflow publishes packages.{package.name}{built}",
+                    evidence,
+                )
+            )
     return facts
 
 
@@ -153,12 +174,16 @@ def _deployment_facts(deployments: list[Deployment]) -> list[Fact]:
         where = consumer.file if consumer else dep.file
         evidence = [Evidence(dep.file, dep.line, None)]
         evidence += [Evidence(c.file, c.line, None) for c in dep.consumers]
-        facts.append(Fact(
-            f"deployment:{dep.path}:{dep.variable}", "deployment-consumption",
-            f"{where} deploys {pinned} image {kind}string through var.{dep.variable}".replace(
-                "image string string", "image string"),
-            evidence,
-        ))
+        facts.append(
+            Fact(
+                f"deployment:{dep.path}:{dep.variable}",
+                "deployment-consumption",
+                f"{where} deploys {pinned} image {kind}string through var.{dep.variable}".replace(
+                    "image string string", "image string"
+                ),
+                evidence,
+            )
+        )
     return facts
 
 
@@ -168,12 +193,14 @@ def _docs_fact(inputs: StatementInputs) -> Fact:
         m for m in inputs.docs if m.path in primary and m.mentions in ("nix-image", "derivation")
     ]
     nix_publications = [
-        p for p in inputs.publications
+        p
+        for p in inputs.publications
         if is_release_surface(p) and (p.build_source.kind == "nix" or p.kind == "flakehub")
     ]
     if not nix_mentions and not nix_publications:
         return Fact(
-            "docs:nix-authority", "documentation-convergence",
+            "docs:nix-authority",
+            "documentation-convergence",
             "no operator-facing docs or workflows currently treat a flake derivation or "
             "Nix-built image as release authority",
             [Evidence(p.path, None, None) for p in inputs.pages],
@@ -182,7 +209,8 @@ def _docs_fact(inputs: StatementInputs) -> Fact:
         f"{p.workflow}:{p.line}" for p in nix_publications
     ]
     return Fact(
-        "docs:nix-authority", "documentation-convergence",
+        "docs:nix-authority",
+        "documentation-convergence",
         "operator-facing docs or workflows present a Nix surface as a release path: "
         + ", ".join(places),
         [Evidence(m.path, m.line, None) for m in nix_mentions] + [_at(p) for p in nix_publications],
@@ -193,23 +221,29 @@ def _ownership_facts(inputs: StatementInputs) -> list[Fact]:
     facts = []
     if inputs.config.planning_owners:
         line = inputs.config.line_of.get("ownership")
-        facts.append(Fact(
-            "ownership:planning", "ownership",
-            f"planning ownership of a release-authority change: "
-            f"{', '.join(inputs.config.planning_owners)}",
-            [Evidence(".release-gate.yaml", line, None)],
-        ))
+        facts.append(
+            Fact(
+                "ownership:planning",
+                "ownership",
+                f"planning ownership of a release-authority change: "
+                f"{', '.join(inputs.config.planning_owners)}",
+                [Evidence(".release-gate.yaml", line, None)],
+            )
+        )
     owners = inputs.owners
     if owners.file:
         paths = sorted({p.path for p in inputs.publications if p.artifact_match})
         for path in paths:
             rule = owner_of(owners, path)
             if rule and rule.owners:
-                facts.append(Fact(
-                    f"ownership:{path}", "ownership",
-                    f"{owners.file} assigns {path} to {' '.join(rule.owners)}",
-                    [Evidence(owners.file, rule.line, None)],
-                ))
+                facts.append(
+                    Fact(
+                        f"ownership:{path}",
+                        "ownership",
+                        f"{owners.file} assigns {path} to {' '.join(rule.owners)}",
+                        [Evidence(owners.file, rule.line, None)],
+                    )
+                )
     return facts
 
 
@@ -227,10 +261,13 @@ def describe(inputs: StatementInputs) -> list[Fact]:
     facts.append(_docs_fact(inputs))
     facts.extend(_ownership_facts(inputs))
     current = inputs.authority.current
-    facts.append(Fact(
-        "authority:current", "source-of-truth",
-        f"today the release authority is {_AUTHORITY_WORDS[current]}"
-        + (f" ({inputs.authority.reason})" if inputs.authority.reason else ""),
-        list(inputs.authority.evidence),
-    ))
+    facts.append(
+        Fact(
+            "authority:current",
+            "source-of-truth",
+            f"today the release authority is {_AUTHORITY_WORDS[current]}"
+            + (f" ({inputs.authority.reason})" if inputs.authority.reason else ""),
+            list(inputs.authority.evidence),
+        )
+    )
     return facts

@@ -1,0 +1,180 @@
+"""`gates`: evaluate the six gates for every candidate authority over the scanned facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.authority import is_release_surface
+from wizard.config import CONFIG_FILE, Config
+from wizard.facts import Evidence, Publication, ScanResult
+from wizard.gates.checks import CHECKS
+from wizard.gates.model import (
+    CANDIDATE_TITLES,
+    CANDIDATES,
+    CandidateEvaluation,
+    Declaration,
+    EvalContext,
+    GateResult,
+    RequirementResult,
+    Status,
+    combine,
+)
+from wizard.gates.spec import (
+    GATE_IDS,
+    Spec,
+    SpecError,
+    apply_overrides,
+    builtin_text,
+    parse_builtin,
+)
+
+__all__ = [
+    "CANDIDATES",
+    "CANDIDATE_TITLES",
+    "GATE_IDS",
+    "CandidateEvaluation",
+    "Declaration",
+    "GateResult",
+    "RequirementResult",
+    "Spec",
+    "SpecError",
+    "Status",
+    "evaluate",
+    "load_spec",
+]
+
+
+def _validate_params(spec: Spec, where: str) -> None:
+    builtin = {
+        (g.id, r.id): r.params
+        for g in parse_builtin(builtin_text(), CHECKS).gates
+        for r in g.requirements
+    }
+    for gate in spec.gates:
+        for req in gate.requirements:
+            known = CHECKS[req.check].params
+            key = f"gates.{gate.id}.requirements[{req.id}].params"
+            for name, value in req.params.items():
+                if name not in known:
+                    raise SpecError(
+                        f"{where}: `{key}.{name}` is not a parameter of check "
+                        f"`{req.check}` (known: {', '.join(sorted(known)) or 'none'})"
+                    )
+                param = known[name]
+                if not isinstance(value, param.kind) or (
+                    param.kind is int and isinstance(value, bool)
+                ):
+                    raise SpecError(f"{where}: `{key}.{name}` must be a {param.kind.__name__}")
+                shipped = builtin.get((gate.id, req.id), {}).get(name, param.default)
+                if param.tighten_only and shipped is True and value is False:
+                    raise SpecError(
+                        f"{where}: `{key}.{name}` cannot be turned off; a repository "
+                        "may only tighten the built-in gates"
+                    )
+
+
+def load_spec(config: Config | None = None) -> Spec:
+    """The built-in spec, extended or tightened by `.release-gate.yaml` `gates:`."""
+    spec = parse_builtin(builtin_text(), CHECKS)
+    if config is not None and config.gates is not None:
+        spec = apply_overrides(spec, config.gates, CHECKS, CONFIG_FILE)
+        _validate_params(spec, CONFIG_FILE)
+    return spec
+
+
+def _surfaces(scan: ScanResult) -> dict[str, list[Publication]]:
+    releases = [p for p in scan.publications if is_release_surface(p)]
+    dockerfile = [p for p in releases if p.kind == "image" and p.build_source.kind != "nix"]
+    nix_image = [p for p in releases if p.kind == "image" and p.build_source.kind == "nix"]
+    flakehub = [p for p in releases if p.kind == "flakehub"]
+    return {
+        "dockerfile-image": dockerfile,
+        "nix-image": nix_image,
+        "nix-derivation": flakehub,
+        "dual": dockerfile + nix_image + flakehub,
+        "none": [],
+    }
+
+
+def config_declarations(config: Config) -> list[Declaration]:
+    if not config.canonical:
+        return []
+    line = config.line_of.get("authority")
+    return [Declaration(config.canonical, CONFIG_FILE, Evidence(CONFIG_FILE, line, None))]
+
+
+def _stamped(evidence: list[Evidence], scan: ScanResult) -> list[Evidence]:
+    """Evidence with the blob of the file as scanned, deduplicated in order."""
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for ev in evidence:
+        if (ev.path, ev.line) in seen:
+            continue
+        seen.add((ev.path, ev.line))
+        out.append(ev if ev.blob else Evidence(ev.path, ev.line, scan.blobs.get(ev.path)))
+    return out
+
+
+def _params(check: str, given: dict[str, Any]) -> dict[str, Any]:
+    defaults = {name: p.default for name, p in CHECKS[check].params.items()}
+    return {**defaults, **given}
+
+
+def evaluate(
+    scan: ScanResult,
+    config: Config,
+    spec: Spec,
+    candidates: tuple[str, ...] = CANDIDATES,
+    declarations: list[Declaration] | None = None,
+) -> list[CandidateEvaluation]:
+    """One evaluation per candidate; each requirement decided by its named check."""
+    surfaces = _surfaces(scan)
+    declared = config_declarations(config) + list(declarations or [])
+    current = scan.authority.current
+    results = []
+    for candidate in candidates:
+        ctx = EvalContext(
+            scan=scan,
+            config=config,
+            candidate=candidate,
+            current=current,
+            candidate_pubs=surfaces[candidate],
+            baseline_pubs=surfaces[current],
+            surfaces=surfaces,
+            declarations=declared,
+        )
+        gates = []
+        for gate in spec.gates:
+            requirements = []
+            for req in gate.requirements:
+                verdict = CHECKS[req.check].function(ctx, _params(req.check, req.params))
+                requirements.append(
+                    RequirementResult(
+                        id=req.id,
+                        text=req.text,
+                        check=req.check,
+                        status=verdict.status,
+                        reason=verdict.reason,
+                        evidence=_stamped(verdict.evidence, scan),
+                        source=req.source,
+                    )
+                )
+            gates.append(
+                GateResult(
+                    id=gate.id,
+                    number=gate.number,
+                    title=gate.title,
+                    summary=gate.summary,
+                    status=combine([r.status for r in requirements]),
+                    requirements=requirements,
+                )
+            )
+        results.append(
+            CandidateEvaluation(
+                candidate=candidate,
+                current=candidate == current,
+                change_allowed=all(g.status == "met" for g in gates),
+                gates=gates,
+            )
+        )
+    return results

@@ -1,0 +1,167 @@
+"""Gate 3: the candidate path has the release semantics of the current image workflow."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wizard.facts import Evidence, Publication
+from wizard.gates.checks.common import (
+    evidence_of,
+    flake_attrs,
+    is_intentional,
+    packages_of_artifact,
+    place,
+    places,
+    release_pubs,
+    unpublished,
+)
+from wizard.gates.checks.registry import check
+from wizard.gates.model import EvalContext, Verdict
+
+# Tag rules and expressions that derive the published tag from the release version.
+_VERSIONED = re.compile(
+    r"type=(semver|pep440|match)|type=ref,event=tag|github\.ref_name|GITHUB_REF_NAME"
+    r"|github\.event\.release\.tag_name|inputs\.version|\bv?\d+\.\d+\.\d+\b"
+)
+
+
+def _versioned_tags(pub: Publication) -> list[str]:
+    if pub.kind == "flakehub":
+        # FlakeHub derives a semantic version from the release tag it is triggered by.
+        return [t for t in pub.triggers if t.startswith(("push:tags=", "release"))]
+    return [t for t in pub.tags if _VERSIONED.search(t)]
+
+
+@check("intentional_release_trigger")
+def intentional_release_trigger(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
+    pubs = ctx.candidate_pubs
+    if not pubs:
+        return unpublished(ctx, "it has no release trigger")
+    intentional = release_pubs(pubs)
+    if intentional:
+        triggers = sorted({t for p in intentional for t in p.triggers if is_intentional(p)})
+        return Verdict(
+            "met",
+            f"{places(intentional)} publishes on {', '.join(triggers)}",
+            evidence_of(intentional),
+        )
+    triggers = sorted({t for p in pubs for t in p.triggers})
+    return Verdict(
+        "not-met",
+        f"publishes only on {', '.join(triggers) or 'no trigger'}: every "
+        "branch push is a release, none is intentional",
+        evidence_of(pubs),
+    )
+
+
+@check("versioned_publication")
+def versioned_publication(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
+    pubs = ctx.candidate_pubs
+    if not pubs:
+        return unpublished(ctx, "there is no versioned publication")
+    releases = release_pubs(pubs)
+    versioned = [(p, _versioned_tags(p)) for p in releases]
+    good = [(p, tags) for p, tags in versioned if tags]
+    if good:
+        return Verdict(
+            "met",
+            "; ".join(f"{place(p)} publishes {', '.join(tags)}" for p, tags in good),
+            evidence_of([p for p, _ in good]),
+        )
+    if not releases:
+        return Verdict(
+            "not-met",
+            "no intentional release publishes a version; branch pushes use "
+            + ", ".join(sorted({t for p in pubs for t in p.tags}) or ["unknown tags"]),
+            evidence_of(pubs),
+        )
+    return Verdict(
+        "not-met",
+        f"{places(releases)} publishes tags without a version: "
+        + ", ".join(sorted({t for p in releases for t in p.tags}) or ["none written"]),
+        evidence_of(releases),
+    )
+
+
+@check("digest_addressable")
+def digest_addressable(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
+    pubs = ctx.candidate_pubs
+    if not pubs:
+        return unpublished(ctx, "there is no install target")
+    images = [p for p in pubs if p.kind == "image"]
+    flakes = [p for p in pubs if p.kind == "flakehub"]
+    recorded = [p for p in images if p.digest_output or (p.signing and p.signing.by_digest)]
+    unrecorded = [p for p in images if p not in recorded]
+    parts = []
+    if recorded:
+        parts.append(f"{places(recorded)} pushes to an OCI registry and records the digest")
+    if flakes:
+        parts.append(f"{places(flakes)} publishes immutable FlakeHub releases")
+    if unrecorded and not recorded:
+        return Verdict(
+            "needs-review",
+            f"{places(unrecorded)} pushes by tag and records no digest;"
+            " confirm operators can pin the pushed digest",
+            evidence_of(unrecorded),
+        )
+    return Verdict("met", "; ".join(parts), evidence_of(recorded + flakes))
+
+
+@check("validation_distinct")
+def validation_distinct(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
+    pubs = ctx.candidate_pubs
+    validation = [
+        b
+        for b in ctx.scan.validation_builds
+        if b.attr in flake_attrs(pubs) or (not pubs and _candidate_attr(ctx, b.attr))
+    ]
+    val_evidence = [Evidence(b.path, b.line, None) for b in validation]
+    if not pubs:
+        if validation:
+            builds = ", ".join(f"{b.path}:{b.line} builds .#{b.attr}" for b in validation)
+            return Verdict(
+                "not-met",
+                f"{builds} for validation only; no released artifact exists "
+                "to tell apart from that CI output",
+                val_evidence,
+            )
+        return unpublished(ctx, "nothing separates CI output from a release")
+    releases = release_pubs(pubs)
+    if not releases:
+        return Verdict(
+            "not-met",
+            "every publication runs on branch pushes, so CI output and the "
+            "released artifact are the same thing",
+            evidence_of(pubs),
+        )
+    branch = [p for p in pubs if p not in releases]
+    release_tags = {t for p in releases for t in p.tags}
+    overlap = sorted(release_tags & {t for p in branch for t in p.tags})
+    versioned_on_branch = [p for p in branch if _versioned_tags(p)]
+    if overlap or versioned_on_branch:
+        shared = ", ".join(overlap) or ", ".join(_versioned_tags(versioned_on_branch[0]))
+        return Verdict(
+            "not-met",
+            f"branch builds ({places(branch)}) publish release-looking tags "
+            f"({shared}) to the same place as releases",
+            evidence_of(branch + releases),
+        )
+    what = f"releases ({places(releases)}) carry their own tags"
+    if branch:
+        what += f"; branch builds ({places(branch)}) push " + ", ".join(
+            sorted({t for p in branch for t in p.tags}) or ["untagged"]
+        )
+    return Verdict("met", what, evidence_of(releases + branch) + val_evidence)
+
+
+def _candidate_attr(ctx: EvalContext, attr: str) -> bool:
+    packages = {p.name: p for p in packages_of_artifact(ctx)}
+    package = packages.get(attr)
+    if package is None:
+        return False
+    if ctx.candidate == "nix-image":
+        return package.image_builder is not None
+    if ctx.candidate == "nix-derivation":
+        return package.image_builder is None and attr != "default"
+    return False

@@ -16,7 +16,9 @@ from typing import Any
 from wizard.config import Config, ConfigError
 from wizard.gates.model import CANDIDATES
 from wizard.gates.spec import SpecError
+from wizard.record.errors import AnswersError, CommitError, DecisionRefused, RecordUnusable
 from wizard.repo import RepoError
+from wizard.signing.errors import SigningError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -43,14 +45,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_gates(args: argparse.Namespace) -> int:
-    from wizard.gates import evaluate, load_spec
     from wizard.gates.render import evaluation_json, markdown_report, text_report
-    from wizard.scan import scan_repository
 
-    result = scan_repository(args.repo, artifact=args.artifact)
-    config = result.config or Config()
-    candidates = (args.candidate,) if args.candidate else CANDIDATES
-    evaluations = evaluate(result, config, load_spec(config), candidates)
+    result, _, _, evaluations = _evaluate(args)
     if args.json:
         _json_dump(evaluation_json(result, evaluations))
     elif args.format == "markdown":
@@ -58,6 +55,120 @@ def _cmd_gates(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text_report(result, evaluations))
     return 0
+
+
+def _evaluate(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any]]:
+    from wizard.gates import evaluate, load_spec
+    from wizard.scan import scan_repository
+
+    result = scan_repository(args.repo, artifact=args.artifact)
+    config = result.config or Config()
+    spec = load_spec(config)
+    candidates = (args.candidate,) if args.candidate else CANDIDATES
+    return result, config, spec, evaluate(result, config, spec, candidates)
+
+
+def _cmd_decide(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wizard.record import DecisionRequest, git_identity, load_answers, write_decision
+    from wizard.record.answers import validate_signoffs
+
+    answers_path = Path(args.answers)
+    result, config, spec, evaluations = _evaluate(args)
+    answers = load_answers(answers_path, git_identity(Path(result.repo.root)))
+    validate_signoffs(answers.signoffs, evaluations[0], str(answers_path))
+    written = write_decision(
+        DecisionRequest(
+            scan=result,
+            config=config,
+            spec=spec,
+            evaluation=evaluations[0],
+            decision=args.decision,
+            signoffs=answers.signoffs,
+            decision_makers=answers.decision_makers,
+            supersedes=args.supersedes,
+        ),
+        sign=args.sign,
+        commit=args.commit,
+    )
+    root = Path(result.repo.root)
+    print(f"wrote {written.record_id}: {written.markdown.relative_to(root)}")
+    print(
+        f"      attestation {written.envelope.relative_to(root)}"
+        f"{' (signed)' if written.signed else ' (unsigned: run release-gate sign)'}"
+    )
+    if written.commit:
+        print(f"      committed as {written.commit[:12]}")
+    return 0
+
+
+def _cmd_sign(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wizard.record import sign_record
+
+    count = sign_record(Path(args.record))
+    print(f"signed {args.record}: {count} signature(s)")
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wizard.record import verify_record
+
+    signers = Path(args.allowed_signers) if args.allowed_signers else None
+    outcome = verify_record(Path(args.record), allowed_signers=signers)
+    if args.json:
+        _json_dump(
+            {
+                "record": str(outcome.envelope),
+                "valid": outcome.ok,
+                "failure": outcome.failure,
+                "signers": [
+                    {"principal": s.principal, "fingerprint": s.fingerprint, "format": s.format}
+                    for s in outcome.signers
+                ],
+                "evidence": [
+                    {"path": e.path, "line": e.line, "state": e.state, "now_line": e.now_line}
+                    for e in outcome.evidence
+                ],
+            }
+        )
+    elif outcome.ok:
+        who = ", ".join(f"{s.principal} ({s.format} {s.fingerprint})" for s in outcome.signers)
+        print(f"valid: {args.record} signed by {who}")
+        for item in outcome.drift:
+            print(f"  drift: {item.describe()}")
+    if not outcome.ok:
+        print(f"release-gate: {args.record}: {outcome.failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    from screens.app import run_wizard
+
+    return run_wizard(args.repo, artifact=args.artifact)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from wizard.sample import build_seed_repo
+
+    target = Path(args.path) if args.path else Path(tempfile.mkdtemp(prefix="release-gate-demo-"))
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} is not empty; give an empty or new directory")
+    build_seed_repo(target)
+    print(f"demo repository: {target}", file=sys.stderr)
+    if args.no_tui:
+        return 0
+    from screens.app import run_wizard
+
+    return run_wizard(str(target), artifact=None)
 
 
 def _add_repo(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    demo = commands.add_parser(
+        "demo", help="build a sample repository in the seed's state and open the wizard on it"
+    )
+    demo.add_argument("path", nargs="?", help="where to build it (default: a new temp directory)")
+    demo.add_argument("--no-tui", action="store_true", help="only build the repository")
+    demo.set_defaults(handler=_cmd_demo)
+
     scan = commands.add_parser("scan", help="detect the release facts of a repository")
     _add_repo(scan)
     scan.add_argument("--json", action="store_true", help="release-gate.facts/v1 JSON")
@@ -86,15 +204,60 @@ def build_parser() -> argparse.ArgumentParser:
     gates.add_argument("--json", action="store_true", help="facts JSON plus `evaluation`")
     gates.add_argument("--format", choices=("text", "markdown"), default="text")
     gates.set_defaults(handler=_cmd_gates)
+
+    decide = commands.add_parser("decide", help="write a decision record without the TUI")
+    _add_repo(decide)
+    decide.add_argument("--candidate", choices=CANDIDATES, required=True)
+    decide.add_argument("--decision", choices=("keep", "change"), required=True)
+    decide.add_argument("--answers", required=True, metavar="FILE", help="YAML sign-offs")
+    decide.add_argument("--sign", action="store_true", help="sign with git's signing key")
+    decide.add_argument("--commit", action="store_true", help="commit the record (signed)")
+    decide.add_argument(
+        "--supersedes",
+        action="append",
+        metavar="RA-NNNN",
+        help="records this one replaces (default: the newest for the artifact)",
+    )
+    decide.set_defaults(handler=_cmd_decide)
+
+    sign = commands.add_parser("sign", help="add your signature to an existing record")
+    sign.add_argument("record", help="the record's .intoto.json (or .md)")
+    sign.set_defaults(handler=_cmd_sign)
+
+    verify = commands.add_parser("verify", help="verify a record's signature and evidence")
+    verify.add_argument("record", help="the record's .intoto.json")
+    verify.add_argument(
+        "--allowed-signers", metavar="FILE", help="trusted SSH keys (default: the repository's)"
+    )
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=_cmd_verify)
     return parser
 
 
-COMMANDS = ("scan", "gates")
+COMMANDS = ("demo", "scan", "gates", "decide", "sign", "verify")
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="release-gate",
+        description="Open the review wizard on REPO. Commands: "
+        + ", ".join(COMMANDS)
+        + " (see release-gate COMMAND --help).",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _add_repo(parser)
+    parser.set_defaults(handler=_cmd_tui)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    positional = [a for a in arguments if not a.startswith("-")]
+    wants_tui = not positional or positional[0] not in COMMANDS
+    if wants_tui and any(a in ("-h", "--help") for a in arguments) and not positional:
+        build_parser().print_help()
+        return 0
+    parser = _tui_parser() if wants_tui else build_parser()
     debug = "--debug" in arguments
     try:
         args = parser.parse_args(arguments)
@@ -103,11 +266,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         return handler(args)
-    except (UsageError, RepoError, ConfigError, SpecError) as exc:
+    except (UsageError, RepoError, ConfigError, SpecError, AnswersError, RecordUnusable) as exc:
         if debug:
             traceback.print_exc()
         print(f"release-gate: {exc}", file=sys.stderr)
         return 2
+    except (DecisionRefused, CommitError, SigningError) as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"release-gate: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("release-gate: interrupted", file=sys.stderr)
         return 130

@@ -13,6 +13,7 @@ CONFIG_FILE = ".release-gate.yaml"
 DOC_ROLES = ("overview", "container-build", "release", "onboarding")
 DEFAULT_RECORDS_DIR = "docs/decisions/release-authority"
 DEFAULT_ALLOWED_SIGNERS = ".github/allowed_signers"
+DEFAULT_OPENPGP_KEYRING = ".github/release-gate-keys.asc"
 DEFAULT_NAMESPACE = "release-gate"
 
 _TOP_KEYS = {"artifact", "paths", "docs", "authority", "ownership", "records", "gates"}
@@ -38,6 +39,7 @@ class Config:
     operational_owners: dict[str, list[str]] = field(default_factory=dict)
     records_dir: str = DEFAULT_RECORDS_DIR
     allowed_signers: str = DEFAULT_ALLOWED_SIGNERS
+    openpgp_keyring: str = DEFAULT_OPENPGP_KEYRING
     namespace: str = DEFAULT_NAMESPACE
     threshold: int = 1
     gates: Any = None
@@ -162,12 +164,18 @@ def _parse_ownership(value: Any, config: Config) -> None:
 
 def _parse_records(value: Any, config: Config) -> None:
     records = _mapping(value, "records")
-    _unknown(records, {"dir", "allowed_signers", "namespace", "threshold"}, "records.")
+    _unknown(
+        records, {"dir", "allowed_signers", "openpgp_keyring", "namespace", "threshold"}, "records."
+    )
     if "dir" in records:
         config.records_dir = _relative_path(records["dir"], "records.dir")
     if "allowed_signers" in records:
         config.allowed_signers = _relative_path(
             records["allowed_signers"], "records.allowed_signers"
+        )
+    if "openpgp_keyring" in records:
+        config.openpgp_keyring = _relative_path(
+            records["openpgp_keyring"], "records.openpgp_keyring"
         )
     if "namespace" in records:
         config.namespace = _string(records["namespace"], "records.namespace")

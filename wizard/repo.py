@@ -57,6 +57,15 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
+def git_succeeds(root: Path, *args: str) -> bool | None:
+    """True/False for git's exit status 0/1 (e.g. `merge-base --is-ancestor`); None otherwise."""
+    try:
+        proc = subprocess.run([*_SAFE_GIT, *args], cwd=root, capture_output=True, timeout=120)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return None
+    return {0: True, 1: False}.get(proc.returncode)
+
+
 def git_blob_id(data: bytes, object_format: str = "sha1") -> str:
     """The id `git hash-object` gives these bytes."""
     algo = hashlib.sha256 if object_format == "sha256" else hashlib.sha1
@@ -160,6 +169,18 @@ class Repo:
             except FileProblem:
                 return None
         return self._blobs.get(rel)
+
+    def blobs_at(self, paths: list[str], rev: str = "HEAD") -> dict[str, str]:
+        """Blob ids of `paths` in the tree of `rev` (paths absent there are left out)."""
+        if not paths:
+            return {}
+        out = run_git(self.root, "ls-tree", "-z", rev, "--", *paths)
+        blobs = {}
+        for entry in out.split("\0"):
+            if "\t" in entry:
+                meta, path = entry.split("\t", 1)
+                blobs[path] = meta.split()[2]
+        return blobs
 
     def is_file(self, rel: str) -> bool:
         real = os.path.realpath(os.path.join(self.root, rel))

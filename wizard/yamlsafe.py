@@ -83,8 +83,12 @@ class YamlDocument:
     duplicates: list[tuple[str, int]]
 
 
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark is not None else 0
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
-    line = event.start_mark.line + 1
+    line = _line(event)
     value = event.value
     style = event.style or ""
     plain = style == "" and event.implicit[0]
@@ -155,9 +159,8 @@ class _Builder:
         )
 
     def feed(self, event: yaml.Event) -> None:
-        line = event.start_mark.line + 1
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
+        line = _line(event)
+        if isinstance(event, yaml.ScalarEvent):
             self.charge(1, line)
             # Keys are always text: `on`, `true:` and `1:` are names, not values.
             value = (
@@ -168,18 +171,20 @@ class _Builder:
             if event.anchor:
                 self.anchors[event.anchor] = (value, 1)
             self.add(value, line, 1)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self.charge(1, line)
             if len(self.stack) >= MAX_YAML_DEPTH:
                 raise YamlProblem(f"nesting deeper than {MAX_YAML_DEPTH} levels", line)
-            container: YMap | YSeq = YMap(line) if kind is yaml.MappingStartEvent else YSeq(line)
+            container: YMap | YSeq = (
+                YMap(line) if isinstance(event, yaml.MappingStartEvent) else YSeq(line)
+            )
             self.stack.append(_Frame(container, event.anchor))
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             frame = self.stack.pop()
             if frame.anchor:
                 self.anchors[frame.anchor] = (frame.container, frame.size)
             self.add(frame.container, frame.container.line, frame.size)
-        elif kind is yaml.AliasEvent:
+        elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 raise YamlProblem(f"unknown alias *{event.anchor}", line)
             target, size = self.anchors[event.anchor]

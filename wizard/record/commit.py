@@ -1,0 +1,26 @@
+"""Commit a new record with a signed git commit (GitPython), using git's own signing config."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import git
+
+from wizard.record.errors import CommitError
+
+
+def commit_record(root: Path, paths: list[Path], record_id: str, title: str) -> str:
+    """Stage and commit exactly `paths` with `git commit -S`; return the new commit id."""
+    repo = git.Repo(root)
+    relative = [str(p.relative_to(root)) for p in paths]
+    try:
+        repo.git.add("--", *relative)
+        repo.git.commit("-S", "-m", f"{record_id}: {title}", "--", *relative)
+    except git.GitCommandError as exc:
+        lines = str(exc.stderr or exc).strip().splitlines()
+        detail = lines[-1].strip().strip("'") if lines else "git commit failed"
+        with contextlib.suppress(git.GitCommandError):
+            repo.git.reset("-q", "--", *relative)
+        raise CommitError(f"could not commit the record: {detail}") from None
+    return str(repo.head.commit.hexsha)

@@ -17,15 +17,24 @@ def is_release_surface(pub: Publication) -> bool:
     return any(t.split(":", 1)[0] not in _VALIDATION_ONLY for t in pub.triggers) or not pub.triggers
 
 
+def surface_of(pub: Publication) -> str:
+    """The authority kind a release surface belongs to."""
+    if pub.kind == "flakehub":
+        return "nix-derivation"
+    if pub.kind == "nix-cache":
+        return "nix-cache"
+    return "nix-image" if pub.build_source.kind == "nix" else "dockerfile-image"
+
+
 def _evidence(pubs: list[Publication]) -> list[Evidence]:
     return [Evidence(p.path, p.line, p.blob) for p in pubs]
 
 
 def infer_authority(publications: list[Publication]) -> AuthorityFacts:
     surfaces = [p for p in publications if is_release_surface(p)]
-    dockerfile = [p for p in surfaces if p.kind == "image" and p.build_source.kind != "nix"]
-    nix_image = [p for p in surfaces if p.kind == "image" and p.build_source.kind == "nix"]
-    flakehub = [p for p in surfaces if p.kind == "flakehub"]
+    dockerfile = [p for p in surfaces if surface_of(p) == "dockerfile-image"]
+    nix_image = [p for p in surfaces if surface_of(p) == "nix-image"]
+    flakehub = [p for p in surfaces if surface_of(p) == "nix-derivation"]
     present = [
         label
         for label, pubs in (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.authority import is_release_surface
+from wizard.authority import is_release_surface, surface_of
 from wizard.config import CONFIG_FILE, Config
 from wizard.facts import Evidence, Publication, ScanResult
 from wizard.gates.checks import CHECKS
@@ -84,9 +84,9 @@ def load_spec(config: Config | None = None) -> Spec:
 
 def _surfaces(scan: ScanResult) -> dict[str, list[Publication]]:
     releases = [p for p in scan.publications if is_release_surface(p)]
-    dockerfile = [p for p in releases if p.kind == "image" and p.build_source.kind != "nix"]
-    nix_image = [p for p in releases if p.kind == "image" and p.build_source.kind == "nix"]
-    flakehub = [p for p in releases if p.kind == "flakehub"]
+    dockerfile = [p for p in releases if surface_of(p) == "dockerfile-image"]
+    nix_image = [p for p in releases if surface_of(p) == "nix-image"]
+    flakehub = [p for p in releases if surface_of(p) == "nix-derivation"]
     return {
         "dockerfile-image": dockerfile,
         "nix-image": nix_image,

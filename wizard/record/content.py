@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 
 from wizard import __version__
+from wizard.authority import is_release_surface, surface_of
 from wizard.facts import Evidence, ScanResult
 from wizard.gates.model import CANDIDATE_TITLES, CandidateEvaluation
 from wizard.record.answers import Person, SignOff
@@ -115,6 +116,7 @@ def statement(content: RecordContent, subject_name: str, subject_sha256: str) ->
                 "supersedes": content.supersedes,
                 "decisionMakers": [p.display() for p in content.decision_makers],
             },
+            "releaseSurface": release_surface(scan),
             "gates": [
                 {
                     "id": gate.id,
@@ -143,6 +145,36 @@ def statement(content: RecordContent, subject_name: str, subject_sha256: str) ->
             ],
         },
     }
+
+
+def release_surface(scan: ScanResult) -> list[dict[str, Any]]:
+    """What publishes the artifact at the evaluated commit, with its security coverage, so CI can
+    tell later whether a new surface appeared or coverage regressed."""
+    return [
+        {
+            "kind": pub.kind,
+            "surface": surface_of(pub),
+            "workflow": pub.workflow,
+            "job": pub.job,
+            "path": pub.path,
+            "line": pub.line,
+            "image": pub.image_resolved or pub.image,
+            "buildSource": {"kind": pub.build_source.kind, "ref": pub.build_source.ref},
+            "vulnScan": {"tool": pub.vuln_scan.tool, "blocking": pub.vuln_scan.blocking}
+            if pub.vuln_scan
+            else None,
+            "signing": {
+                "tool": pub.signing.tool,
+                "mode": pub.signing.mode,
+                "byDigest": pub.signing.by_digest,
+            }
+            if pub.signing
+            else None,
+            "provenance": {"kind": pub.provenance.kind} if pub.provenance else None,
+        }
+        for pub in scan.publications
+        if is_release_surface(pub)
+    ]
 
 
 def _signoff_json(signoff: SignOff) -> dict[str, Any]:

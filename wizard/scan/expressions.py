@@ -1,0 +1,188 @@
+"""What a workflow value means statically: `${{ env|inputs|matrix.X }}` substitution, image
+references split into name/tag/digest, registries, and conditions that are plainly true or false.
+
+Anything that depends on the run (secrets, `github.*`, step outputs) is left exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.yamlsafe import YMap, YSeq
+
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+_CONTEXT_REF = re.compile(r"(env|inputs|matrix)\.([A-Za-z_][A-Za-z0-9_-]*)")
+_BRACKET_REF = re.compile(r"(env|inputs|matrix)\[\s*'([^']+)'\s*\]")
+_SHELL_BRACES = re.compile(r"\$\{[^{}]*\}")
+_STATIC_BOOL = re.compile(r"^\s*(?:\$\{\{\s*)?(true|false)(?:\s*\}\})?\s*$")
+_ALWAYS = re.compile(r"^\s*(?:\$\{\{\s*)?(?:success|always)\(\)(?:\s*\}\})?\s*$")
+_DIGEST_OUTPUT = re.compile(r"^(?:steps|needs|jobs)\.[\w-]+\.outputs\.[\w-]*digest[\w-]*$", re.I)
+_RESOLVE_PASSES = 4
+
+
+def text_of(value: Any) -> str | None:
+    """A scalar as the text GitHub would see; None for mappings, sequences and null."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return str(value)
+    return None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Static values a step sees through `${{ env.X }}`, `${{ inputs.X }}`, `${{ matrix.X }}`."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    matrix: Mapping[str, str] = field(default_factory=dict)
+
+    def with_env(self, extra: Mapping[str, str]) -> Scope:
+        if not extra:
+            return self
+        return Scope({**self.env, **extra}, self.inputs, self.matrix)
+
+    def lookup(self, context: str, name: str) -> str | None:
+        tables = {"env": self.env, "inputs": self.inputs, "matrix": self.matrix}
+        return tables[context].get(name)
+
+    def resolve(self, text: str) -> str:
+        """`text` with every whole `${{ env|inputs|matrix.X }}` replaced by its static value."""
+        if "${{" not in text:
+            return text
+        for _ in range(_RESOLVE_PASSES):
+            resolved = _EXPRESSION.sub(self._substitute, text)
+            if resolved == text:
+                break
+            text = resolved
+        return text
+
+    def _substitute(self, match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        reference = _CONTEXT_REF.fullmatch(inner) or _BRACKET_REF.fullmatch(inner)
+        if reference is None:
+            return match.group(0)
+        value = self.lookup(reference.group(1), reference.group(2))
+        return match.group(0) if value is None else value
+
+
+def static_env(value: Any) -> dict[str, str]:
+    """An `env:` mapping's scalar values; an expression or other shape contributes nothing."""
+    if not isinstance(value, YMap):
+        return {}
+    result: dict[str, str] = {}
+    for key, item in value.items():
+        text = text_of(item)
+        if text is not None:
+            result[key] = text
+    return result
+
+
+def flag(value: Any, scope: Scope) -> bool | str | None:
+    """True/False when `value` is static, else the expression text deciding it; None if absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = text_of(value)
+    if text is None:
+        return str(value)
+    resolved = scope.resolve(text).strip()
+    static = _STATIC_BOOL.match(resolved)
+    if static:
+        return static.group(1) == "true"
+    return resolved
+
+
+def condition(value: Any, scope: Scope) -> bool | str | None:
+    """An `if:`: True when it always runs, False when never, else its text; None if absent."""
+    result = flag(value, scope)
+    if isinstance(result, str) and _ALWAYS.match(result):
+        return True
+    return result
+
+
+def _masked(text: str) -> str:
+    """`text` with expressions and `${VAR}` blanked out, same length, so separators inside them
+    are not taken for reference punctuation."""
+    blank = _EXPRESSION.sub(lambda m: "$" + "x" * (len(m.group(0)) - 1), text)
+    return _SHELL_BRACES.sub(lambda m: "$" + "x" * (len(m.group(0)) - 1), blank)
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str
+    tag: str | None
+    digest: str | None
+
+
+def split_reference(text: str) -> Reference:
+    """`registry/owner/name[:tag][@digest]` split on the separators written outside expressions."""
+    text = text.strip()
+    if text.startswith("docker://"):
+        text = text[len("docker://") :]
+    masked = _masked(text)
+    digest = None
+    at = masked.find("@")
+    if at >= 0:
+        digest = text[at + 1 :]
+        text, masked = text[:at], masked[:at]
+    colon = masked.rfind(":")
+    if colon > masked.rfind("/"):
+        return Reference(text[:colon], text[colon + 1 :] or None, digest)
+    return Reference(text, None, digest)
+
+
+def is_digest_reference(text: str) -> bool:
+    """The reference names content by digest: `@sha256:…`, `@${{ steps.<id>.outputs.digest }}`."""
+    digest = split_reference(text).digest
+    if not digest:
+        return False
+    if digest.startswith("sha256:"):
+        return True
+    expression = _EXPRESSION.fullmatch(digest.strip())
+    return bool(expression and _DIGEST_OUTPUT.match(expression.group(1).strip()))
+
+
+def unresolved(text: str) -> bool:
+    return "$" in text
+
+
+def registry_of(image: str | None) -> str | None:
+    """Docker's reference rule: a first component with `.` or `:`, or `localhost`, is a registry;
+    anything else lives on Docker Hub. None when the part that decides is not known statically."""
+    if not image:
+        return None
+    masked = _masked(image)
+    slash = masked.find("/")
+    if slash < 0:
+        return None if unresolved(image) else "docker.io"
+    first = image[:slash]
+    if unresolved(first):
+        return None
+    if "." in first or ":" in first or first == "localhost":
+        return first
+    return "docker.io"
+
+
+def split_list(value: Any, commas: bool = True) -> list[str]:
+    """A list input as GitHub actions read it: a sequence, or text split on newlines (and commas)
+    outside expressions; empty entries dropped."""
+    if isinstance(value, YSeq):
+        items = [text_of(item) for item in value]
+        return [item.strip() for item in items if item and item.strip()]
+    text = text_of(value)
+    if text is None:
+        return []
+    masked = _masked(text)
+    entries: list[str] = []
+    start = 0
+    for index, char in enumerate(masked):
+        if char == "\n" or (commas and char == ","):
+            entries.append(text[start:index])
+            start = index + 1
+    entries.append(text[start:])
+    return [entry.strip() for entry in entries if entry.strip()]

@@ -1,0 +1,333 @@
+"""`run:` scripts read as shell: each command with its words and line, and the literal variables.
+
+tree-sitter-bash parses the script. GitHub expressions (`${{ … }}`) are not shell and their quotes
+would confuse the parser, so each is swapped for an opaque word first and restored in every word
+extracted; line numbers stay those of the original text. Broken scripts give ERROR nodes: whatever
+parsed is still returned, nothing raises.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+_PARSER = Parser(Language(tree_sitter_bash.language()))
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_BACKSLASH = re.compile(r"\\(.)", re.S)
+_IN_QUOTES_ESCAPE = re.compile(r"\\([\"\\$`])")
+# Values built by these node types are only known when the script runs.
+_DYNAMIC = frozenset(
+    {"command_substitution", "process_substitution", "arithmetic_expansion", "array"}
+)
+_SKIPPED = frozenset({"heredoc_body", "comment"})
+_SWALLOWERS = frozenset({"true", ":"})
+_DECLARATIONS = frozenset({"export", "local", "declare", "readonly", "typeset"})
+
+
+@dataclass(slots=True)
+class ShellCommand:
+    """One simple command as the shell would run it (quotes removed, expansions as written)."""
+
+    words: list[str]
+    line: int
+    position: int
+    prefix_env: dict[str, str] = field(default_factory=dict)
+    guarded: bool = False
+    stdin: str | None = None
+    stdout: str | None = None
+    piped_from: ShellCommand | None = None
+
+    @property
+    def name(self) -> str:
+        return self.words[0] if self.words else ""
+
+
+@dataclass
+class ShellScript:
+    """The commands of a script in order, and every variable assignment with its position."""
+
+    commands: list[ShellCommand]
+    # name -> [(position, literal value or None when only known at run time)]
+    assignments: dict[str, list[tuple[int, str | None]]]
+
+    def variable(self, name: str, position: int) -> tuple[bool, str | None]:
+        """(assigned before `position`, its literal value or None when it is computed)."""
+        history = self.assignments.get(name)
+        if not history:
+            return False, None
+        index = bisect_left(history, (position, "")) - 1
+        if index < 0:
+            return False, None
+        return True, history[index][1]
+
+
+def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
+    """Replace `$NAME` / `${NAME}` whose value `lookup` knows; leave everything else as written."""
+    if "$" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        value = lookup(match.group(1) or match.group(2))
+        return match.group(0) if value is None else value
+
+    return _VARIABLE.sub(replace, text)
+
+
+@dataclass
+class _Masked:
+    text: str
+    expressions: list[str]
+    marker: str
+    # Masked rows holding a multi-line expression, and the newlines removed up to and including it:
+    # every later row moves down by that many in the original text.
+    shift_rows: list[int]
+    shift_totals: list[int]
+
+    def restore(self, word: str) -> str:
+        if self.marker not in word:
+            return word
+        pattern = re.compile(re.escape(self.marker) + r"(\d+)_")
+        return pattern.sub(lambda m: self.expressions[int(m.group(1))], word)
+
+    def original_line(self, row: int) -> int:
+        """1-based line in the original text of a 0-based row of the masked text."""
+        index = bisect_left(self.shift_rows, row) - 1
+        return row + 1 + (self.shift_totals[index] if index >= 0 else 0)
+
+
+def _mask(text: str) -> _Masked:
+    marker = "__GHX"
+    while marker in text:
+        marker += "X"
+    expressions: list[str] = []
+    pieces: list[str] = []
+    rows: list[int] = []
+    totals: list[int] = []
+    masked_row = 0
+    removed = 0
+    last = 0
+    for match in _EXPRESSION.finditer(text):
+        expression = match.group(0)
+        masked_row += text.count("\n", last, match.start())
+        pieces.append(text[last : match.start()])
+        pieces.append(f"{marker}{len(expressions)}_")
+        expressions.append(expression)
+        last = match.end()
+        newlines = expression.count("\n")
+        if newlines:
+            removed += newlines
+            rows.append(masked_row)
+            totals.append(removed)
+    pieces.append(text[last:])
+    return _Masked("".join(pieces), expressions, marker, rows, totals)
+
+
+def _text(node: Node) -> str:
+    raw = node.text
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def _word(node: Node) -> str:
+    """The word as the command receives it: quotes removed, expansions left as written."""
+    kind = node.type
+    if kind == "word":
+        text = _text(node)
+        return _BACKSLASH.sub(r"\1", text) if "\\" in text else text
+    if kind == "string":
+        inner = _text(node)[1:-1]
+        return _IN_QUOTES_ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
+    if kind == "raw_string":
+        return _text(node)[1:-1]
+    if kind == "ansi_c_string":
+        return _text(node)[2:-1]
+    if kind == "concatenation":
+        return "".join(_word(child) for child in node.children)
+    return _text(node)
+
+
+def _is_dynamic(node: Node) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in _DYNAMIC or current.type == "`":
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _swallows_failure(node: Node | None) -> bool:
+    """`true`, `:` or `exit 0`: the right side of `||` that hides a failure."""
+    if node is None or node.type != "command":
+        return False
+    words = [_text(c) for c in node.children if c.type != "variable_assignment"]
+    return bool(words) and (words[0] in _SWALLOWERS or words == ["exit", "0"])
+
+
+@dataclass(slots=True)
+class _Context:
+    guarded: bool = False
+    stdin: str | None = None
+    stdout: str | None = None
+    pipe: tuple[int, int] | None = None
+
+
+class _Reader:
+    def __init__(self, masked: _Masked) -> None:
+        self.masked = masked
+        self.commands: list[ShellCommand] = []
+        self.assignments: dict[str, list[tuple[int, str | None]]] = {}
+        self.position = 0
+        self.pipe_members: dict[tuple[int, int], ShellCommand] = {}
+        self.pipes = 0
+
+    def word(self, node: Node) -> str:
+        return self.masked.restore(_word(node))
+
+    def current(self, name: str) -> str | None:
+        known, value = self.variable(name)
+        return value if known else None
+
+    def variable(self, name: str) -> tuple[bool, str | None]:
+        history = self.assignments.get(name)
+        return (True, history[-1][1]) if history else (False, None)
+
+    def assign(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        if name_node is None:
+            return
+        name = _text(name_node)
+        value: str | None = ""
+        if value_node is not None:
+            if _is_dynamic(value_node):
+                value = None
+            else:
+                value = expand_variables(self.word(value_node), self.current)
+        self.position += 1
+        self.assignments.setdefault(name, []).append((self.position, value))
+
+    def unknown(self, name: str) -> None:
+        self.position += 1
+        self.assignments.setdefault(name, []).append((self.position, None))
+
+    def redirects(self, node: Node, context: _Context) -> _Context:
+        stdin, stdout = context.stdin, context.stdout
+        for child in node.children:
+            if child.type != "file_redirect":
+                continue
+            operator = next((c for c in child.children if c.type in ("<", ">", ">>")), None)
+            destination = child.child_by_field_name("destination")
+            if operator is None or destination is None:
+                continue
+            if operator.type == "<":
+                stdin = self.word(destination)
+            else:
+                stdout = self.word(destination)
+        return _Context(context.guarded, stdin, stdout, context.pipe)
+
+    def command(self, node: Node, context: _Context) -> None:
+        context = self.redirects(node, context)
+        words: list[str] = []
+        prefix: dict[str, str] = {}
+        for child in node.children:
+            kind = child.type
+            if kind == "variable_assignment":
+                name_node = child.child_by_field_name("name")
+                value_node = child.child_by_field_name("value")
+                if name_node is not None:
+                    prefix[_text(name_node)] = self.word(value_node) if value_node else ""
+            elif kind == "command_name":
+                words.extend(self.word(c) for c in child.children)
+            elif kind not in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
+                words.append(self.word(child))
+        self.position += 1
+        command = ShellCommand(
+            words=words,
+            line=self.masked.original_line(node.start_point.row),
+            position=self.position,
+            prefix_env=prefix,
+            guarded=context.guarded,
+            stdin=context.stdin,
+            stdout=context.stdout,
+        )
+        if words:
+            self.commands.append(command)
+            if context.pipe is not None:
+                self.pipe_members.setdefault(context.pipe, command)
+
+    def read(self, root: Node) -> None:
+        stack: list[tuple[Node, _Context]] = [(root, _Context())]
+        while stack:
+            node, context = stack.pop()
+            kind = node.type
+            if kind in _SKIPPED:
+                continue
+            children: list[tuple[Node, _Context]] = []
+            if kind == "command":
+                self.command(node, context)
+                # Command substitutions inside the arguments (and prefix values) run too.
+                plain = _Context(context.guarded)
+                for child in node.children:
+                    inner = child.children if child.type == "variable_assignment" else [child]
+                    children.extend((c, plain) for c in inner)
+            elif kind == "variable_assignment":
+                self.assign(node)
+                children = [(c, context) for c in node.children]
+            elif kind == "declaration_command":
+                declared = _text(node.children[0]) if node.children else ""
+                for child in node.children:
+                    if child.type == "variable_assignment" and declared in _DECLARATIONS:
+                        self.assign(child)
+                    children.extend((c, context) for c in child.children)
+            elif kind == "for_statement":
+                variable = node.child_by_field_name("variable")
+                if variable is not None:
+                    self.unknown(_text(variable))
+                children = [(c, context) for c in node.children]
+            elif kind == "redirected_statement":
+                redirected = self.redirects(node, context)
+                children = [
+                    (c, redirected if c.type != "file_redirect" else _Context(context.guarded))
+                    for c in node.children
+                ]
+            elif kind == "list":
+                children = self.list_children(node, context)
+            elif kind == "pipeline":
+                self.pipes += 1
+                members = [c for c in node.children if c.type not in ("|", "|&")]
+                children = [
+                    (c, _Context(context.guarded, context.stdin, context.stdout, (self.pipes, i)))
+                    for i, c in enumerate(members)
+                ]
+            else:
+                inherited = _Context(context.guarded, context.stdin, context.stdout)
+                children = [(c, inherited) for c in node.children]
+            stack.extend(reversed(children))
+        for (pipe, index), command in self.pipe_members.items():
+            if index > 0:
+                command.piped_from = self.pipe_members.get((pipe, index - 1))
+
+    def list_children(self, node: Node, context: _Context) -> list[tuple[Node, _Context]]:
+        named = node.children
+        operator = next((c.type for c in named if c.type in ("&&", "||")), None)
+        parts = [c for c in named if c.type not in ("&&", "||")]
+        if operator == "||" and len(parts) == 2 and _swallows_failure(parts[1]):
+            guarded = _Context(True, context.stdin, context.stdout)
+            return [(parts[0], guarded), (parts[1], context)]
+        inherited = _Context(context.guarded, context.stdin, context.stdout)
+        return [(c, inherited) for c in parts]
+
+
+def parse_script(text: str) -> ShellScript:
+    """Every command of `text` (lines 1-based within `text`); never raises on bad input."""
+    masked = _mask(text)
+    tree = _PARSER.parse(masked.text.encode("utf-8", "replace"))
+    reader = _Reader(masked)
+    reader.read(tree.root_node)
+    return ShellScript(reader.commands, reader.assignments)

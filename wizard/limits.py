@@ -17,3 +17,6 @@ MAX_SCRIPT_DEPTH = 3
 
 MAX_NIX_DEPTH = 400
 """Deepest Nix syntax tree walked when resolving flake packages."""
+
+MAX_MATRIX_COMBINATIONS = 256
+"""Most combinations of a static job matrix expanded into separate publications."""

@@ -1,0 +1,118 @@
+"""Recognisers for shell commands that guard a publication: vulnerability scanners (trivy, grype,
+snyk), signing (cosign, notation) and SBOM generation (syft, trivy's SBOM formats)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from wizard.facts import Provenance, Signing, VulnScan
+from wizard.scan.arguments import parse_arguments
+from wizard.scan.expressions import is_digest_reference
+from wizard.scan.findings import JobFacts, JobState, fails_job
+from wizard.scan.indirection import CommandStep
+
+_TRIVY_OPTIONS = {
+    "--exit-code": 1, "--severity": 1, "-s": 1, "--format": 1, "-f": 1, "--output": 1,
+    "-o": 1, "--template": 1, "-t": 1, "--timeout": 1, "--cache-dir": 1, "--ignorefile": 1,
+    "--skip-dirs": 1, "--skip-files": 1, "--scanners": 1, "--vuln-type": 1, "--pkg-types": 1,
+    "--db-repository": 1, "--input": 1, "-i": 1, "--platform": 1, "--config": 1, "-c": 1,
+    "--ignore-policy": 1, "--exit-on-eol": 1, "--image-src": 1, "--server": 1, "--token": 1,
+}
+_TRIVY_TARGETS = frozenset(
+    {"image", "i", "fs", "filesystem", "rootfs", "repo", "repository", "sbom", "vm"}
+)
+_SBOM_FORMATS = frozenset({"cyclonedx", "spdx", "spdx-json"})
+_GRYPE_OPTIONS = {
+    "-o": 1, "--output": 1, "-f": 1, "--fail-on": 1, "-c": 1, "--config": 1, "--file": 1,
+    "--scope": 1, "-s": 1, "--platform": 1, "--exclude": 1, "-e": 1, "--distro": 1,
+    "--name": 1, "-t": 1, "--template": 1, "--sort-by": 1,
+}
+_GRYPE_OTHER = frozenset({"db", "version", "completion", "config", "explain", "help"})
+_SYFT_OTHER = frozenset({"version", "login", "completion", "config", "cataloger", "help"})
+_COSIGN_OPTIONS = {
+    "-a": 1, "--annotations": 1, "--attachment": 1, "--certificate": 1,
+    "--certificate-chain": 1, "--fulcio-url": 1, "--identity-token": 1, "-k": 1, "--key": 1,
+    "--oidc-client-id": 1, "--oidc-client-secret-file": 1, "--oidc-issuer": 1,
+    "--oidc-provider": 1, "--output-certificate": 1, "--output-payload": 1,
+    "--output-signature": 1, "--payload": 1, "--registry-password": 1,
+    "--registry-username": 1, "--registry-token": 1, "--rekor-url": 1, "--slot": 1,
+    "--timeout": 1, "-t": 1, "--signing-config": 1, "--bundle": 1, "--trusted-root": 1,
+    "--sk": 0, "--tlog-upload": 0,
+}
+_NOTATION_OPTIONS = {
+    "-k": 1, "--key": 1, "--id": 1, "--plugin": 1, "--plugin-config": 1, "-u": 1,
+    "--username": 1, "-p": 1, "--password": 1, "--signature-format": 1, "-e": 1, "--expiry": 1,
+    "-m": 1, "--user-metadata": 1, "--timestamp-url": 1, "--timestamp-root-cert": 1,
+}
+_KEY_VARIABLES = ("COSIGN_KEY", "COSIGN_PRIVATE_KEY")
+
+
+def _scan(item: CommandStep, tool: str, blocking: bool, facts: JobFacts) -> None:
+    blocking = blocking and fails_job(item.frame, item.command.guarded)
+    facts.scans.append(VulnScan(tool, item.line, blocking, item.frame.path))
+
+
+def _trivy(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
+    args = parse_arguments(words[1:], _TRIVY_OPTIONS)
+    if not args.positionals or args.positionals[0] not in _TRIVY_TARGETS:
+        return
+    if (args.last("--format", "-f") or "") in _SBOM_FORMATS:
+        facts.provenances.append(Provenance("sbom", item.line, item.frame.path))
+        return
+    code = item.resolve(args.last("--exit-code") or "0").strip()
+    _scan(item, "trivy", code.isdigit() and int(code) > 0, facts)
+
+
+def _grype(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
+    args = parse_arguments(words[1:], _GRYPE_OPTIONS)
+    if not args.positionals or args.positionals[0] in _GRYPE_OTHER:
+        return
+    _scan(item, "grype", args.has("--fail-on", "-f"), facts)
+
+
+def _snyk(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
+    if parse_arguments(words[1:], {}).positionals[:2] == ["container", "test"]:
+        _scan(item, "snyk", True, facts)
+
+
+def _syft(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
+    positionals = parse_arguments(words[1:], {"-o": 1, "--output": 1}).positionals
+    if positionals and positionals[0] not in _SYFT_OTHER:
+        facts.provenances.append(Provenance("sbom", item.line, item.frame.path))
+
+
+def _by_digest(item: CommandStep, references: list[str]) -> bool:
+    return bool(references) and all(is_digest_reference(item.resolve(r)) for r in references)
+
+
+def _cosign(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
+    args = parse_arguments(words[1:], _COSIGN_OPTIONS)
+    if args.positionals[:1] != ["sign"]:
+        return
+    keyed = bool(args.last("--key", "-k")) or args.has("--sk") or any(
+        item.variable(name) for name in _KEY_VARIABLES
+    )
+    by_digest = _by_digest(item, args.positionals[1:])
+    mode: Literal["key", "keyless"] = "key" if keyed else "keyless"
+    facts.signings.append(Signing("cosign", mode, by_digest, item.line, item.frame.path))
+
+
+def _notation(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
+    args = parse_arguments(words[1:], _NOTATION_OPTIONS)
+    if args.positionals[:1] != ["sign"]:
+        return
+    by_digest = _by_digest(item, args.positionals[1:])
+    facts.signings.append(Signing("notation", "key", by_digest, item.line, item.frame.path))
+
+
+Recogniser = Callable[[CommandStep, list[str], JobState, JobFacts], None]
+
+CHECK_COMMANDS: dict[str, Recogniser] = {
+    "trivy": _trivy,
+    "grype": _grype,
+    "snyk": _snyk,
+    "syft": _syft,
+    "cosign": _cosign,
+    "notation": _notation,
+}

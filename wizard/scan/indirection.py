@@ -1,0 +1,377 @@
+"""A job's steps as one ordered stream of action uses and shell commands, wherever they are written.
+
+Local composite actions (`uses: ./path`) and repository scripts a `run:` step invokes are read in
+place (never executed), so a push hidden behind them is seen at the line that does it, with the
+chain of files it was reached through. Cycles stop; going deeper than MAX_SCRIPT_DEPTH is a problem.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from wizard.limits import MAX_SCRIPT_DEPTH
+from wizard.scan.context import ScanContext
+from wizard.scan.expressions import Scope, static_env, text_of
+from wizard.scan.shell import ShellCommand, ShellScript, expand_variables, parse_script
+from wizard.scan.triggers import input_defaults
+from wizard.yamlsafe import YMap, YSeq, YStr
+
+# Only scripts that mention one of these can push, scan, sign, export or call another script.
+_WORTH_PARSING = re.compile(
+    r"docker|podman|buildah|skopeo|crane|nix|cachix|attic|cosign|notation|trivy|grype|snyk|syft"
+    r"|GITHUB_ENV|source|\bsh\b|bash|/|\.\s"
+)
+_POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
+_WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
+_ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
+_SHEBANG_SHELL = re.compile(r"^#!\s*\S*?(?:/env\s+)?(?:\S*/)?(?:ba|da|z|k)?sh\b")
+
+
+class ProblemLog:
+    """Problems of this scan, each reported once however often a shared file is reached."""
+
+    def __init__(self, ctx: ScanContext) -> None:
+        self.ctx = ctx
+        self.seen: set[tuple[str, int | None, str]] = set()
+
+    def __call__(self, path: str, line: int | None, message: str) -> None:
+        key = (path, line, message)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.ctx.problem(path, line, message)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Where a step is written and what it sees when it runs."""
+
+    root: str  # the workflow the run starts from
+    path: str  # the file the step is written in
+    via: tuple[str, ...]  # local files followed from `root` to reach `path`
+    scope: Scope
+    conditions: tuple[Any, ...]  # `if:` values: the step's own first, then enclosing steps/jobs
+    continue_on_error: tuple[Any, ...]
+    workdir: str = ""  # repository-relative working directory of `run:` steps
+    action_dir: str | None = None  # the composite action the step belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class RunDefaults:
+    shell: str = "bash"
+    workdir: str = ""
+
+
+@dataclass(slots=True)
+class ActionStep:
+    frame: Frame
+    name: str  # `owner/repo[/path]`, lower case, without `@ref`
+    line: int  # the `uses:` line
+    inputs: Any  # the `with:` value
+    step_id: str | None
+
+    def input(self, key: str) -> Any:
+        return self.inputs.get(key) if isinstance(self.inputs, YMap) else None
+
+    def text(self, key: str) -> str | None:
+        """The input as text with static `${{ }}` resolved; None when absent or not a scalar."""
+        value = text_of(self.input(key))
+        return None if value is None else self.frame.scope.resolve(value)
+
+
+@dataclass(slots=True)
+class CommandStep:
+    frame: Frame
+    command: ShellCommand
+    script: ShellScript
+    line: int  # the command's line in `frame.path`
+    step_id: str | None
+
+    def variable(self, name: str) -> str | None:
+        """A shell variable's literal value here: assigned earlier in the script, else from env."""
+        assigned, value = self.script.variable(name, self.command.position)
+        if assigned:
+            return value
+        if name in self.command.prefix_env:
+            return self.command.prefix_env[name]
+        return self.frame.scope.env.get(name)
+
+    def resolve(self, text: str) -> str:
+        """`text` with literal shell variables and static expressions substituted."""
+        for _ in range(3):
+            resolved = self.frame.scope.resolve(expand_variables(text, self.variable))
+            if resolved == text:
+                break
+            text = resolved
+        return text
+
+
+Item = ActionStep | CommandStep
+
+
+def normal_path(base: str, path: str) -> str | None:
+    """`path` relative to `base`, normalised; None when it leaves the repository."""
+    joined = posixpath.normpath(posixpath.join(base, path)) if base else posixpath.normpath(path)
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return None
+    return "" if joined == "." else joined
+
+
+def is_posix_shell(shell: str) -> bool:
+    first = shell.split()[0] if shell.split() else ""
+    return posixpath.basename(first) in _POSIX_SHELLS
+
+
+def script_target(command: ShellCommand) -> str | None:
+    """The file a command runs as a shell script: `./x.sh`, `bash x.sh`, `sh x`, `source x`."""
+    words = command.words
+    name = words[0]
+    if posixpath.basename(name) in _POSIX_SHELLS:
+        index = 1
+        while index < len(words) and words[index].startswith(("-", "+")):
+            option = words[index]
+            if option == "--":
+                index += 1
+                break
+            if not option.startswith("--") and "c" in option[1:]:
+                return None  # `bash -c '…'`: the script is inline, already parsed as words
+            index += 2 if option in ("-o", "+o", "-O", "+O") else 1
+        return words[index] if index < len(words) else None
+    if name in ("source", "."):
+        return words[1] if len(words) > 1 else None
+    return name if "/" in name else None
+
+
+def github_env_export(item: CommandStep) -> tuple[str, str] | None:
+    """`echo "NAME=value" >> $GITHUB_ENV`: a variable the job's later steps see."""
+    command = item.command
+    if command.name != "echo" or not command.stdout or "GITHUB_ENV" not in command.stdout:
+        return None
+    words = command.words[1:]
+    while words and words[0] in ("-n", "-e", "-E"):
+        words = words[1:]
+    name, sep, value = " ".join(words).partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        return None
+    return name, item.resolve(value)
+
+
+class StepReader:
+    """Reads jobs' steps into Items, following local actions and scripts; caches what it reads."""
+
+    def __init__(self, ctx: ScanContext, problem: ProblemLog) -> None:
+        self.ctx = ctx
+        self.problem = problem
+        self.scripts: dict[str, ShellScript | None] = {}
+        self.followed: set[str] = set()
+
+    def may_follow(self, frame: Frame, target: str, line: int) -> bool:
+        """Whether `target` can be read from `frame` (no cycle, within the depth limit)."""
+        if target in (frame.root, frame.path) or target in frame.via:
+            chain = " -> ".join((frame.root, *frame.via))
+            self.problem(
+                frame.path, line, f"`{target}` is not followed again: it is already read through "
+                f"{chain}"
+            )
+            return False
+        if len(frame.via) >= MAX_SCRIPT_DEPTH:
+            self.problem(
+                frame.path, line,
+                f"`{target}` is not followed: it is more than {MAX_SCRIPT_DEPTH} levels of local "
+                "actions, reusable workflows and scripts deep",
+            )
+            return False
+        return True
+
+    def job_items(self, steps: Any, frame: Frame, defaults: RunDefaults, job: str) -> list[Item]:
+        items: list[Item] = []
+        self._steps(steps, frame, defaults, job, {}, items)
+        return items
+
+    def _steps(
+        self,
+        steps: Any,
+        frame: Frame,
+        defaults: RunDefaults,
+        job: str,
+        exports: dict[str, str],
+        items: list[Item],
+    ) -> None:
+        if steps is None:
+            return
+        if not isinstance(steps, YSeq):
+            line = steps.line if isinstance(steps, YMap | YStr) else None
+            self.problem(frame.path, line, f"`steps` of job `{job}` is not a list; not read")
+            return
+        for index, step in enumerate(steps):
+            line = steps.line_of(index)
+            if not isinstance(step, YMap):
+                self.problem(
+                    frame.path, line, f"step {index + 1} of job `{job}` is not a mapping; skipped"
+                )
+                continue
+            self._step(step, frame, defaults, job, exports, items)
+
+    def _step(
+        self,
+        step: YMap,
+        frame: Frame,
+        defaults: RunDefaults,
+        job: str,
+        exports: dict[str, str],
+        items: list[Item],
+    ) -> None:
+        workdir = text_of(step.get("working-directory"))
+        step_frame = replace(
+            frame,
+            scope=frame.scope.with_env({**exports, **static_env(step.get("env"))}),
+            conditions=_prepend(step.get("if"), frame.conditions),
+            continue_on_error=_prepend(step.get("continue-on-error"), frame.continue_on_error),
+            workdir=normal_path("", workdir) or "" if workdir else defaults.workdir,
+        )
+        step_id = text_of(step.get("id"))
+        uses, run = step.get("uses"), step.get("run")
+        if uses is not None:
+            if not isinstance(uses, str):
+                self.problem(frame.path, step.line_of("uses"), "`uses:` is not text; step skipped")
+            elif uses.startswith("./"):
+                self._local_action(uses, step, step_frame, job, exports, items)
+            elif not uses.startswith("docker://"):
+                name = uses.split("@", 1)[0].strip().lower()
+                items.append(
+                    ActionStep(step_frame, name, step.line_of("uses"), step.get("with"), step_id)
+                )
+        elif run is not None:
+            if not isinstance(run, str):
+                self.problem(frame.path, step.line_of("run"), "`run:` is not text; step skipped")
+                return
+            shell = text_of(step.get("shell")) or defaults.shell
+            if not is_posix_shell(shell) or not _WORTH_PARSING.search(run):
+                return
+            offset = run.content_line - 1 if isinstance(run, YStr) else step.line_of("run") - 1
+            self._commands(parse_script(run), step_frame, offset, step_id, exports, items)
+
+    def _commands(
+        self,
+        script: ShellScript,
+        frame: Frame,
+        offset: int,
+        step_id: str | None,
+        exports: dict[str, str],
+        items: list[Item],
+    ) -> None:
+        for command in script.commands:
+            item = CommandStep(frame, command, script, command.line + offset, step_id)
+            items.append(item)
+            target = script_target(command)
+            if target is not None:
+                self._script(item, target, exports, items)
+            export = github_env_export(item)
+            if export is not None:
+                exports[export[0]] = export[1]
+
+    def _script_path(self, item: CommandStep, raw: str) -> str | None:
+        text = item.resolve(raw)
+        for prefix in _WORKSPACE_PREFIXES:
+            if text.startswith(prefix):
+                text = text[len(prefix) :]
+        if item.frame.action_dir is not None:
+            for marker in _ACTION_PATH:
+                text = text.replace(marker, item.frame.action_dir)
+        if "$" in text or text.startswith(("/", "~")):
+            return None
+        for base in (item.frame.workdir, posixpath.dirname(item.frame.path)):
+            candidate = normal_path(base, text)
+            if candidate and self.ctx.exists(candidate):
+                return candidate
+        return None
+
+    def _script(
+        self, item: CommandStep, raw: str, exports: dict[str, str], items: list[Item]
+    ) -> None:
+        path = self._script_path(item, raw)
+        if path is None or not self.may_follow(item.frame, path, item.line):
+            return
+        script = self._load_script(path)
+        if script is None:
+            return
+        frame = replace(item.frame, path=path, via=(*item.frame.via, path))
+        self._commands(script, frame, 0, item.step_id, exports, items)
+
+    def _load_script(self, path: str) -> ShellScript | None:
+        if path in self.scripts:
+            return self.scripts[path]
+        self.followed.add(path)
+        text = self.ctx.read_text(path)
+        script = None
+        if text is not None and (not text.startswith("#!") or _SHEBANG_SHELL.match(text)):
+            script = parse_script(text) if _WORTH_PARSING.search(text) else ShellScript([], {})
+        self.scripts[path] = script
+        return script
+
+    def _local_action(
+        self,
+        uses: str,
+        step: YMap,
+        frame: Frame,
+        job: str,
+        exports: dict[str, str],
+        items: list[Item],
+    ) -> None:
+        line = step.line_of("uses")
+        directory = normal_path("", uses[2:].rstrip("/"))
+        if directory is None:
+            self.problem(frame.path, line, f"local action `{uses}` leaves the repository; not read")
+            return
+        prefix = f"{directory}/" if directory else ""
+        path = next(
+            (p for p in (f"{prefix}action.yml", f"{prefix}action.yaml") if self.ctx.exists(p)), None
+        )
+        if path is None:
+            message = f"local action `{uses}` has no action.yml or action.yaml"
+            self.problem(frame.path, line, message)
+            return
+        if not self.may_follow(frame, path, line):
+            return
+        self.followed.add(path)
+        root = self.ctx.load_yaml(path)
+        if root is None:
+            return
+        runs = root.get("runs") if isinstance(root, YMap) else None
+        if not isinstance(runs, YMap):
+            self.problem(path, getattr(root, "line", None), "action has no `runs:` mapping")
+            return
+        if text_of(runs.get("using")) != "composite":
+            return  # JavaScript and Docker actions have no steps to read
+        given = step.get("with")
+        if given is not None and not isinstance(given, YMap):
+            self.problem(
+                frame.path, step.line_of("with"),
+                f"`with:` of local action `{uses}` is not a mapping; its inputs stay unresolved",
+            )
+        inputs = input_defaults(root.get("inputs"))
+        if isinstance(given, YMap):
+            for key, value in given.items():
+                text = text_of(value)
+                if text is not None:
+                    inputs[key] = frame.scope.resolve(text)
+        inner = replace(
+            frame,
+            path=path,
+            via=(*frame.via, path),
+            scope=Scope(resolved_env(frame.scope), inputs, frame.scope.matrix),
+            workdir="",
+            action_dir=directory,
+        )
+        self._steps(runs.get("steps"), inner, RunDefaults(), job, exports, items)
+
+
+def resolved_env(scope: Scope) -> dict[str, str]:
+    """The env with its own expressions resolved, before it moves into a scope with other inputs."""
+    return {key: scope.resolve(value) for key, value in scope.env.items()}
+
+
+def _prepend(value: Any, rest: tuple[Any, ...]) -> tuple[Any, ...]:
+    return rest if value is None else (value, *rest)

@@ -1,0 +1,149 @@
+"""Jobs linked by `needs:` share their guards: a scanner, a signature or an attestation in a job
+before or after the publishing one (transitively, and across a reusable-workflow call) counts for
+the publication. Drafts become Publications here, with the workflow-wide facts attached."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from wizard.facts import Publication, Signing, VulnScan
+from wizard.scan.context import ScanContext
+from wizard.scan.expressions import registry_of
+from wizard.scan.findings import JobFacts, NixBuildHit, PushDraft, strongest
+
+
+@dataclass
+class JobNode:
+    """A job as run from the top workflow; a called workflow's jobs have their caller as parent."""
+
+    id: str  # `job`, or `caller-job/callee-job` inside a reusable workflow
+    parent: str | None
+    needs: list[str]
+    facts: JobFacts
+    id_token: bool
+
+    def mentions_matrix(self) -> bool:
+        """Whether something found depends on `${{ matrix.* }}` (then each combination counts)."""
+        for draft in self.facts.drafts:
+            texts = [draft.image or "", draft.image_resolved or "", draft.build_source.ref or ""]
+            if any("matrix." in text for text in [*texts, *draft.tags]):
+                return True
+        return any("matrix." in hit.attr for hit in self.facts.nix_builds)
+
+
+class _Graph:
+    def __init__(self, nodes: list[JobNode]) -> None:
+        self.nodes = {node.id: node for node in nodes}
+        self.needs = {node.id: [n for n in node.needs if n in self.nodes] for node in nodes}
+        self.needed_by: dict[str, list[str]] = {node.id: [] for node in nodes}
+        self.children: dict[str, list[str]] = {node.id: [] for node in nodes}
+        for node in nodes:
+            for need in self.needs[node.id]:
+                self.needed_by[need].append(node.id)
+            if node.parent in self.children:
+                self.children[node.parent].append(node.id)
+
+    @staticmethod
+    def _reach(start: str, edges: dict[str, list[str]]) -> list[str]:
+        seen: dict[str, None] = {}
+        stack = list(edges.get(start, []))
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen[current] = None
+                stack.extend(edges.get(current, []))
+        return list(seen)
+
+    def _with_callees(self, ids: list[str], skip: set[str]) -> Iterator[str]:
+        for job in ids:
+            yield job
+            if job not in skip:
+                yield from self._with_callees(self.children.get(job, []), skip)
+
+    def linked(self, node: JobNode) -> list[JobNode]:
+        """The node itself first, then every job it needs or that needs it, at its level and at
+        every calling level above it, with the jobs of the workflows those jobs call."""
+        ancestors: list[str] = []
+        parent = node.parent
+        while parent is not None and parent in self.nodes and parent not in ancestors:
+            ancestors.append(parent)
+            parent = self.nodes[parent].parent
+        ids: list[str] = [node.id]
+        for level in (node.id, *ancestors):
+            ids += self._reach(level, self.needs) + self._reach(level, self.needed_by)
+        unique = list(dict.fromkeys(self._with_callees(ids, {node.id, *ancestors})))
+        return [self.nodes[job] for job in unique]
+
+
+def _best_scan(scans: list[VulnScan]) -> VulnScan | None:
+    return next((s for s in scans if s.blocking), scans[0] if scans else None)
+
+
+def _best_signing(signings: list[Signing]) -> Signing | None:
+    return next((s for s in signings if s.by_digest), signings[0] if signings else None)
+
+
+def _registry(draft: PushDraft) -> str | None:
+    if draft.kind != "image":
+        return draft.registry
+    return registry_of(draft.image_resolved or draft.image)
+
+
+def publications(
+    ctx: ScanContext, workflow: str, triggers: list[str], nodes: list[JobNode]
+) -> list[Publication]:
+    graph = _Graph(nodes)
+    found: list[Publication] = []
+    for node in nodes:
+        if not node.facts.drafts:
+            continue
+        linked = graph.linked(node)
+        scan = _best_scan([s for job in linked for s in job.facts.scans])
+        signing = _best_signing([s for job in linked for s in job.facts.signings])
+        provenances = [p for job in linked for p in job.facts.provenances]
+        for draft in node.facts.drafts:
+            own = [draft.provenance] if draft.provenance else []
+            publication = Publication(
+                kind=draft.kind,
+                workflow=workflow,
+                job=node.id,
+                line=draft.line,
+                image=draft.image,
+                registry=_registry(draft),
+                artifact_match=False,
+                build_source=draft.build_source,
+                triggers=list(triggers),
+                tags=list(draft.tags),
+                push=draft.push,
+                buildx=draft.buildx or node.facts.buildx,
+                vuln_scan=scan,
+                signing=signing,
+                provenance=strongest(own + provenances),
+                via=" -> ".join(draft.frame.via) or None,
+                path=draft.frame.path,
+                blob=ctx.repo.blob(draft.frame.path),
+                image_resolved=(
+                    draft.image_resolved if draft.image_resolved != draft.image else None
+                ),
+                id_token_write=node.id_token,
+                digest_output=draft.digest_output,
+            )
+            if publication not in found:
+                found.append(publication)
+    return found
+
+
+def nix_builds(
+    nodes: list[JobNode], published: list[Publication]
+) -> list[tuple[str, NixBuildHit]]:
+    """(job, build) for every flake attr built that the same workflow does not publish."""
+    refs = {p.build_source.ref for p in published if p.build_source.kind == "nix"}
+    builds: list[tuple[str, NixBuildHit]] = []
+    for node in nodes:
+        for hit in node.facts.nix_builds:
+            entry = (node.id, hit)
+            # A FlakeHub release (`.`) publishes the whole flake, every attr with it.
+            if "." not in refs and f".#{hit.attr}" not in refs and entry not in builds:
+                builds.append(entry)
+    return builds

@@ -1,0 +1,265 @@
+"""Recognisers for `uses:` steps: actions that push images, flakes or store paths, scan, sign or
+attest, with each action's documented defaults (build-push `push` false, trivy `exit-code` none,
+anchore `fail-build` true, metadata-action's default tag rules)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+
+from wizard.facts import BuildSource, Provenance, Signing, VulnScan
+from wizard.scan.expressions import (
+    flag,
+    is_digest_reference,
+    split_list,
+    split_reference,
+    text_of,
+)
+from wizard.scan.findings import (
+    JobFacts,
+    JobState,
+    ProvenanceKind,
+    PushDraft,
+    fails_job,
+    push_value,
+)
+from wizard.scan.indirection import ActionStep, ProblemLog
+from wizard.yamlsafe import YMap
+
+_METADATA_TAGS = re.compile(r"^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$")
+_METADATA_DEFAULT_TAGS = [
+    "type=schedule",
+    "type=ref,event=branch",
+    "type=ref,event=tag",
+    "type=ref,event=pr",
+]
+_ATTESTATIONS: dict[str, ProvenanceKind] = {
+    "actions/attest-build-provenance": "attest-build-provenance",
+    "actions/attest": "attest-build-provenance",
+    "actions/attest-sbom": "sbom",
+    "anchore/sbom-action": "sbom",
+}
+
+Images = dict[tuple[str, str], list[str]]  # (image as written, image resolved) -> tags
+
+
+def _add(images: Images, written: str, resolved: str, tags: list[str]) -> None:
+    bucket = images.setdefault((written, resolved), [])
+    bucket.extend(tag for tag in tags if tag not in bucket)
+
+
+def _metadata_images(step: ActionStep) -> list[tuple[str, str]]:
+    """metadata-action `images:`: one name per line (or comma), `name=…,enable=false` honoured."""
+    images: list[tuple[str, str]] = []
+    for line in split_list(step.input("images"), commas=False):
+        if "name=" in line:
+            fields = dict(
+                part.strip().partition("=")[::2] for part in line.split(",") if "=" in part
+            )
+            if fields.get("enable", "true").strip() == "false" or not fields.get("name"):
+                continue
+            names = [fields["name"].strip()]
+        else:
+            names = split_list(line)
+        images.extend((name, step.frame.scope.resolve(name)) for name in names)
+    return images
+
+
+def _metadata_tags(step: ActionStep) -> list[str]:
+    return split_list(step.input("tags"), commas=False) or list(_METADATA_DEFAULT_TAGS)
+
+
+def _tagged_images(step: ActionStep, state: JobState) -> Images:
+    """build-push `tags:` grouped by image; `${{ steps.<meta>.outputs.tags }}` read from the
+    metadata step that produces it."""
+    images: Images = {}
+    for entry in split_list(step.input("tags")):
+        produced = _METADATA_TAGS.match(entry)
+        metadata = state.metadata.get((step.frame.path, produced.group(1))) if produced else None
+        if metadata is not None:
+            for written, resolved in _metadata_images(metadata):
+                _add(images, written, resolved, _metadata_tags(metadata))
+            continue
+        as_written = split_reference(entry)
+        for resolved_entry in split_list(step.frame.scope.resolve(entry)):
+            as_resolved = split_reference(resolved_entry)
+            tag = as_written.tag or as_resolved.tag
+            _add(images, as_written.name, as_resolved.name, [tag] if tag else [])
+    return images
+
+
+def _outputs_push(step: ActionStep) -> tuple[bool, list[str]]:
+    """build-push `outputs:` that push (`type=registry`, `type=image,push=true`) and their names."""
+    pushes, names = False, list[str]()
+    for line in split_list(step.input("outputs"), commas=False):
+        fields = dict(part.strip().partition("=")[::2] for part in line.split(","))
+        kind = fields.get("type", "")
+        if kind == "registry" or (kind == "image" and fields.get("push") == "true"):
+            pushes = True
+            names.extend(n for n in fields.get("name", "").split(";") if n)
+    return pushes, names
+
+
+def _dockerfile(step: ActionStep) -> BuildSource:
+    file = step.text("file")
+    if file is None:
+        context = step.text("context") or "."
+        if "://" in context or context.startswith("git@"):
+            return BuildSource("other", context)
+        file = posixpath.join(context, "Dockerfile")
+    normal = posixpath.normpath(file)
+    return BuildSource("dockerfile", normal[2:] if normal.startswith("./") else normal)
+
+
+def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    facts.buildx = True
+    if step.inputs is not None and not isinstance(step.inputs, YMap):
+        problem(
+            step.frame.path, step.line,
+            "`with:` of docker/build-push-action is not a mapping; whether it pushes is unknown",
+        )
+        return
+    images = _tagged_images(step, state)
+    outputs_push, output_names = _outputs_push(step)
+    for name in output_names:
+        _add(images, name, step.frame.scope.resolve(name), [])
+    source = _dockerfile(step)
+    state.dockerfile_builds.append(source)
+    for _, resolved in images:
+        state.image_sources[resolved] = source  # `load: true` then `docker push` later
+    explicit = step.input("push")
+    if outputs_push and flag(explicit, step.frame.scope) in (None, False):
+        explicit = True
+    pushed = push_value(step.frame, False if explicit is None else explicit)
+    if pushed is None:
+        return
+    provenances = []
+    attests = " ".join(split_list(step.input("attests"), commas=False))
+    if flag(step.input("provenance"), step.frame.scope) not in (None, False) or (
+        "type=provenance" in attests
+    ):
+        provenances.append(Provenance("buildx-provenance", step.line, step.frame.path))
+    if flag(step.input("sbom"), step.frame.scope) is True or "type=sbom" in attests:
+        provenances.append(Provenance("sbom", step.line, step.frame.path))
+    for (written, resolved), tags in images.items() or {("", ""): []}.items():
+        facts.drafts.append(
+            PushDraft(
+                kind="image",
+                frame=step.frame,
+                line=step.line,
+                image=written or None,
+                image_resolved=resolved or None,
+                tags=tags,
+                build_source=source,
+                push=pushed,
+                digest_output=True,
+                buildx=True,
+                provenance=provenances[0] if provenances else None,
+            )
+        )
+
+
+def _flakehub(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    pushed = push_value(step.frame)
+    if pushed is None:
+        return
+    written = text_of(step.input("name")) or text_of(step.input("repository"))
+    written = written or "${{ github.repository }}"
+    tag = step.text("tag")
+    facts.drafts.append(
+        PushDraft(
+            kind="flakehub",
+            frame=step.frame,
+            line=step.line,
+            image=written,
+            image_resolved=step.frame.scope.resolve(written),
+            tags=[tag] if tag else [],
+            build_source=BuildSource("nix", "."),
+            push=pushed,
+            registry="flakehub.com",
+        )
+    )
+
+
+def _cachix(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    authorised = step.input("authToken") is not None or step.input("signingKey") is not None
+    if not authorised or flag(step.input("skipPush"), step.frame.scope) is True:
+        return  # without credentials the action only reads from the cache
+    pushed = push_value(step.frame)
+    name = text_of(step.input("name"))
+    if pushed is None:
+        return
+    draft = PushDraft(
+        kind="nix-cache",
+        frame=step.frame,
+        line=step.line,
+        image=name,
+        image_resolved=step.frame.scope.resolve(name) if name else None,
+        tags=[],
+        build_source=BuildSource("other", None),
+        push=pushed,
+        registry="cachix.org",
+    )
+    state.watchers.append((draft, len(state.built_attrs)))
+
+
+def _scan(tool: str, blocking: bool, step: ActionStep, facts: JobFacts) -> None:
+    facts.scans.append(
+        VulnScan(tool, step.line, blocking and fails_job(step.frame), step.frame.path)
+    )
+
+
+def _trivy(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    code = step.text("exit-code")
+    _scan("trivy", code is not None and code.strip().isdigit() and int(code) > 0, step, facts)
+
+
+def _anchore(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    _scan("grype", flag(step.input("fail-build"), step.frame.scope) in (None, True), step, facts)
+
+
+def _snyk(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    _scan("snyk", (step.text("command") or "test").strip() != "monitor", step, facts)
+
+
+def _notation(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    references = split_list(step.text("target_artifact_reference"))
+    by_digest = bool(references) and all(is_digest_reference(r) for r in references)
+    facts.signings.append(Signing("notation", "key", by_digest, step.line, step.frame.path))
+
+
+def _metadata(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    if step.step_id:
+        state.metadata[(step.frame.path, step.step_id)] = step
+
+
+def _buildx(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    facts.buildx = True
+
+
+Recogniser = Callable[[ActionStep, JobState, JobFacts, ProblemLog], None]
+
+_RECOGNISERS: dict[str, Recogniser] = {
+    "docker/build-push-action": _build_push,
+    "docker/metadata-action": _metadata,
+    "docker/setup-buildx-action": _buildx,
+    "determinatesystems/flakehub-push": _flakehub,
+    "cachix/cachix-action": _cachix,
+    "aquasecurity/trivy-action": _trivy,
+    "anchore/scan-action": _anchore,
+    "notaryproject/notation-action/sign": _notation,
+}
+
+
+def recognise_action(
+    step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog
+) -> None:
+    """Record what a `uses:` step contributes to its job."""
+    recogniser = _RECOGNISERS.get(step.name)
+    if recogniser is not None:
+        recogniser(step, state, facts, problem)
+    elif step.name.startswith("snyk/actions/") and step.name != "snyk/actions/setup":
+        _snyk(step, state, facts, problem)
+    elif step.name in _ATTESTATIONS:
+        facts.provenances.append(Provenance(_ATTESTATIONS[step.name], step.line, step.frame.path))

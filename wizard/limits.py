@@ -20,3 +20,7 @@ MAX_NIX_DEPTH = 400
 
 MAX_MATRIX_COMBINATIONS = 256
 """Most combinations of a static job matrix expanded into separate publications."""
+
+MAX_MARKDOWN_BYTES = 1024 * 1024
+"""Largest Markdown file parsed for mentions; markdown-it-py's block parser needs ~3.5 s per MiB
+on hostile input (millions of short lines), real docs pages stay far below."""

@@ -1,14 +1,37 @@
 """Markdown docs: lines naming the artifact's image, its Nix image or its derivation.
 
 CONTRACT: scan_docs(ctx, terms) -> (list[DocMention], list[DocPage])
+
+Each file is searched as bytes first; only files that contain a term are parsed (markdown-it-py,
+block level: the lines of paragraphs, headings, fences and code blocks, not HTML comments).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
 
-from wizard.facts import DocMention, DocPage
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from wizard.facts import DocMention, DocPage, DocRole, Mention
+from wizard.limits import MAX_MARKDOWN_BYTES
+from wizard.repo import FileProblem, decode_text
 from wizard.scan.context import ScanContext
+from wizard.scan.doc_lines import LineMatcher, normalise_newlines
+from wizard.scan.doc_roles import guess_roles
+from wizard.scan.refs import names_artifact
+from wizard.text import printable, shorten
+
+_MARKDOWN = (".md", ".markdown")
+_TEXT_LIMIT = 200
+_LEAF_BLOCKS = ("inline", "fence", "code_block", "html_block")
+_KIND_ORDER: dict[Mention, int] = {"registry-image": 0, "nix-image": 1, "derivation": 2}
+_ROLES: tuple[DocRole, ...] = get_args(DocRole)
+
+# Block structure only: inline parsing is slow on hostile input (`[` repeated) and not needed.
+_BLOCKS = MarkdownIt("commonmark").disable("inline")
+_INLINE = MarkdownIt("commonmark")
 
 
 @dataclass
@@ -21,5 +44,133 @@ class DocTerms:
     image_attrs: list[str] = field(default_factory=list)       # flake packages that build images
 
 
+@dataclass
+class _Document:
+    path: str
+    title: str | None
+    mentions: list[DocMention]
+    names_artifact: bool
+
+
+def _plain(markdown: str) -> str:
+    """A heading's text without Markdown markup."""
+    tokens = _INLINE.parseInline(shorten(markdown, 500))
+    children = tokens[0].children if tokens and tokens[0].children else []
+    text = "".join(c.content if c.type in ("text", "code_inline") else " "
+                   for c in children if c.type in ("text", "code_inline", "softbreak"))
+    return printable(" ".join(text.split()), single_line=True)
+
+
+def _content_lines(tokens: list[Token]) -> list[int]:
+    """0-based source lines of leaf blocks; HTML comments are left out (they are not shown)."""
+    lines: set[int] = set()
+    for token in tokens:
+        if token.type not in _LEAF_BLOCKS or not token.map:
+            continue
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            continue
+        lines.update(range(token.map[0], token.map[1]))
+    return sorted(lines)
+
+
+def _first_heading(tokens: list[Token]) -> str | None:
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and index + 1 < len(tokens):
+            title = _plain(tokens[index + 1].content)
+            return title or None
+    return None
+
+
+class _Reader:
+    def __init__(self, ctx: ScanContext, terms: DocTerms) -> None:
+        self.ctx = ctx
+        self.terms = terms
+        self.matcher = LineMatcher(terms.images, terms.image_attrs, terms.derivation_attrs)
+        needles = [terms.artifact or "", *terms.images, *terms.image_attrs,
+                   *terms.derivation_attrs, *self.matcher.fixed_needles]
+        self.needles = [n.lower().encode("utf-8") for n in needles if n]
+
+    def read(self, path: str, required: bool) -> _Document | None:
+        """The parsed document, or None when it mentions no term (and is not `required`)."""
+        try:
+            data = self.ctx.repo.read_bytes(path)
+        except FileProblem as exc:
+            self.ctx.problem(path, None, str(exc))
+            return None
+        lower = data.lower()
+        about = names_artifact(path, self.terms.artifact)
+        if not required and not about and not any(n in lower for n in self.needles):
+            return None
+        if len(data) > MAX_MARKDOWN_BYTES:
+            self.ctx.problem(path, None, f"{len(data)} bytes is over the {MAX_MARKDOWN_BYTES} "
+                             "byte Markdown limit; not read")
+            return None
+        try:
+            text = normalise_newlines(decode_text(data))
+        except FileProblem as exc:
+            self.ctx.problem(path, None, str(exc))
+            return None
+        tokens = _BLOCKS.parse(text)
+        lines = text.split("\n")
+        mentions: list[DocMention] = []
+        for index in _content_lines(tokens):
+            # Matched as shown: terminal escapes are not text a reader sees.
+            line = printable(lines[index], single_line=True).strip()
+            about = about or names_artifact(line, self.terms.artifact)
+            shown = shorten(line, _TEXT_LIMIT)
+            for kind in self.matcher.kinds(line):
+                mentions.append(DocMention(path, index + 1, kind, shown))
+        return _Document(path, _first_heading(tokens), mentions, about)
+
+
+def _in_paths(path: str, roots: list[str]) -> bool:
+    return not roots or any(r == "." or path == r or path.startswith(f"{r}/") for r in roots)
+
+
+def _configured(ctx: ScanContext) -> dict[str, list[DocRole]]:
+    """Pages named in `.release-gate.yaml` docs.<role>, with their roles in canonical order."""
+    pages: dict[str, list[DocRole]] = {}
+    for role in _ROLES:
+        for path in ctx.config.doc_roles.get(role, []):
+            if not ctx.exists(path):
+                ctx.problem(ctx.config.path or ".release-gate.yaml",
+                            ctx.config.line_of.get("docs"),
+                            f"docs.{role} names {path}, which is not a file in the repository")
+                continue
+            pages.setdefault(path, []).append(role)
+    return pages
+
+
 def scan_docs(ctx: ScanContext, terms: DocTerms) -> tuple[list[DocMention], list[DocPage]]:
-    raise NotImplementedError
+    """Mentions of the artifact in Markdown (`paths.docs`, else everywhere; never the decision
+    records) and the primary pages: configured ones, else guessed from the file name and first
+    heading of pages about the artifact. Each mention carries its page's roles."""
+    records = ctx.config.records_dir.rstrip("/") + "/"
+    configured = _configured(ctx)
+    configured_roles = {role for roles in configured.values() for role in roles}
+    reader = _Reader(ctx, terms)
+    mentions: list[DocMention] = []
+    pages: list[DocPage] = []
+    for path in ctx.files:
+        if not path.lower().endswith(_MARKDOWN) or path.startswith(records):
+            continue
+        if path not in configured and not _in_paths(path, ctx.config.doc_paths):
+            continue
+        document = reader.read(path, required=path in configured)
+        if document is None:
+            continue
+        roles: list[DocRole] = list(configured.get(path, []))
+        reasons = [f"configured in .release-gate.yaml docs.{role}" for role in roles]
+        if document.mentions or document.names_artifact:
+            for role, reason in guess_roles(path, document.title, terms.artifact):
+                if role not in configured_roles and role not in roles:
+                    roles.append(role)
+                    reasons.append(reason)
+        if roles:
+            ordered = sorted(roles, key=_ROLES.index)
+            pages.append(DocPage(path, ordered, document.title, "; ".join(reasons)))
+        for mention in document.mentions:
+            mention.roles = sorted(roles, key=_ROLES.index)
+        mentions.extend(document.mentions)
+    mentions.sort(key=lambda m: (m.path, m.line, _KIND_ORDER[m.mentions]))
+    return mentions, sorted(pages, key=lambda p: p.path)

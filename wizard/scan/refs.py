@@ -20,7 +20,8 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=256)
 def _image_pattern(image: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w./-]){re.escape(image)}(?![\w./-])", re.IGNORECASE)
+    # A sentence may end right after the name; `.x` would continue it.
+    return re.compile(rf"(?<![\w./-]){re.escape(image)}(?![\w/-]|\.\w)", re.IGNORECASE)
 
 
 def names_artifact(text: str, artifact: str | None) -> bool:

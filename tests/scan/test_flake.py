@@ -4,6 +4,9 @@ import os
 import subprocess
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.conftest import RepoFactory
 from tests.helpers import context_for
 from wizard.config import Config
@@ -305,3 +308,29 @@ def test_self_referencing_bindings_terminate(make_repo: RepoFactory) -> None:
     assert problems == []
     assert _summary(facts) == [("loop", 3, None, ["x86_64-linux"]),
                                ("sel", 3, None, ["x86_64-linux"])]
+
+
+_NIX_TOKENS = [
+    "{", "}", "(", ")", "[", "]", ";", ":", ".", ",", "=", "//", "@", "...", "?", "${", "outputs",
+    "packages", "perSystem", "flake", "x86_64-linux", '"quoted name"', "let", "in", "rec",
+    "inherit", "with", "if", "then", "else", "assert", "n2c", "buildImage", "dockerTools",
+    "buildLayeredImage", "system", "a", "b", "import", "./x.nix", "# comment\n", '"s${a}"', "\n",
+]
+
+
+def test_arbitrary_nix_never_raises(make_repo: RepoFactory) -> None:
+    repo = make_repo({"flake.nix": "{ }\n"})
+    ctx = context_for(repo)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(_NIX_TOKENS), max_size=80))
+    def check(tokens: list[str]) -> None:
+        (repo / "flake.nix").write_text("{ outputs = " + " ".join(tokens) + "; }\n")
+        ctx.problems.clear()
+        facts = scan_flake(ctx)
+        assert facts.path == "flake.nix"
+        assert all(p.message.startswith(("Nix syntax error", "nesting deeper"))
+                   for p in ctx.problems)
+        assert len({p.name for p in facts.packages}) == len(facts.packages)
+
+    check()

@@ -109,6 +109,13 @@ def test_malformed_lines_are_problems_and_skipped(make_repo: RepoFactory) -> Non
     assert "`acme-without-at` is not an owner" in ctx.problems[2].message
 
 
+def test_directory_named_codeowners_is_skipped_like_github(make_repo: RepoFactory) -> None:
+    repo = make_repo({".github/CODEOWNERS/README": "x\n", "CODEOWNERS": "* @root\n"})
+    ctx = context_for(repo)
+    assert scan_owners(ctx).file == "CODEOWNERS"
+    assert ctx.problems == []
+
+
 def test_unreadable_codeowners_is_a_problem(make_repo: RepoFactory) -> None:
     repo = make_repo({"README.md": "x\n"})
     (repo / ".github").mkdir()

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.conftest import RepoFactory
 from tests.helpers import context_for
 from wizard.config import Config
@@ -314,3 +317,27 @@ def test_image_names() -> None:
                         "imagePullPolicy", "imagery", "name") if is_image_name(n)] == [
         "image", "app_image", "image_ref", "containerImage",
     ]
+
+
+_HCL_TOKENS = [
+    "variable", "module", "resource", "locals", '"image"', '"x"', "{", "}", "=", "var.image",
+    "local.a", '"ghcr.io/a/b:1"', '"${var.image}"', "[", "]", "(", ")", ",", "for", "in", ":",
+    "?", "<<EOT\n", "EOT\n", "# c\n", "/*", "*/", "1.5", "null", "true", ".", "*", "source",
+    '"../m"', "\n", "image", "%{", "~", "\\",
+]
+
+
+def test_arbitrary_hcl_never_raises(make_repo: RepoFactory) -> None:
+    repo = make_repo({"stack/main.tf": "", "m/main.tf": 'variable "image" {}\n'})
+    ctx = context_for(repo)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(_HCL_TOKENS), max_size=60))
+    def check(tokens: list[str]) -> None:
+        (repo / "stack" / "main.tf").write_text(" ".join(tokens) + "\n")
+        ctx.problems.clear()
+        for deployment in scan_stacks(ctx, None, []):
+            assert deployment.path in ("stack", "m")
+        assert all(p.message.startswith("HCL ") for p in ctx.problems)
+
+    check()

@@ -26,7 +26,9 @@ _UNESCAPED_SPACE = re.compile(r"(?<!\\)\s+")
 
 
 def _present(ctx: ScanContext, path: str) -> bool:
-    return ctx.exists(path) or os.path.lexists(ctx.repo.absolute(path))
+    """A file (or a link, read or refused later) at `path`; GitHub skips directories."""
+    full = ctx.repo.absolute(path)
+    return ctx.exists(path) or (os.path.lexists(full) and not os.path.isdir(full))
 
 
 def _rule_problem(pattern: str, owners: list[str]) -> str | None:

@@ -171,6 +171,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_wizard(str(target), artifact=None)
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wizard.check import run_check
+    from wizard.check_output import github_lines, json_report, text_lines
+
+    signers = Path(args.allowed_signers) if args.allowed_signers else None
+    result = run_check(
+        args.repo, artifact=args.artifact, allowed_signers=signers, base_ref=args.base_ref
+    )
+    failed = result.failed(args.strict)
+    if args.json:
+        _json_dump(json_report(result, failed))
+    elif args.format == "github":
+        sys.stdout.write("".join(line + "\n" for line in github_lines(result, failed)))
+    else:
+        sys.stdout.write("".join(line + "\n" for line in text_lines(result, failed)))
+    return 1 if failed else 0
+
+
 def _add_repo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "repo", nargs="?", default=".", help="repository (default: current directory)"
@@ -231,10 +251,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=_cmd_verify)
+
+    check = commands.add_parser(
+        "check",
+        help="CI: fail when the release surface is not the one the newest valid record authorises",
+    )
+    _add_repo(check)
+    check.add_argument("--allowed-signers", metavar="FILE", help="trusted SSH keys")
+    check.add_argument(
+        "--base-ref",
+        metavar="REF",
+        help="read signers and record policy from this ref (e.g. origin/main)",
+    )
+    check.add_argument("--strict", action="store_true", help="fail on evidence drift warnings")
+    check.add_argument("--format", choices=("text", "github"), default="text")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=_cmd_check)
     return parser
 
 
-COMMANDS = ("demo", "scan", "gates", "decide", "sign", "verify")
+COMMANDS = ("demo", "scan", "gates", "decide", "sign", "verify", "check")
 
 
 def _tui_parser() -> argparse.ArgumentParser:

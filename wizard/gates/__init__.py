@@ -65,11 +65,14 @@ def _validate_params(spec: Spec, where: str) -> None:
                     param.kind is int and isinstance(value, bool)
                 ):
                     raise SpecError(f"{where}: `{key}.{name}` must be a {param.kind.__name__}")
-                shipped = builtin.get((gate.id, req.id), {}).get(name, param.default)
-                if param.tighten_only and shipped is True and value is False:
+                shipped_params = builtin.get((gate.id, req.id))
+                if shipped_params is None or param.loosens is None:
+                    continue
+                shipped = shipped_params.get(name, param.default)
+                if param.loosens(shipped, value):
                     raise SpecError(
-                        f"{where}: `{key}.{name}` cannot be turned off; a repository "
-                        "may only tighten the built-in gates"
+                        f"{where}: `{key}.{name}` would loosen the built-in gate "
+                        f"({shipped!r} -> {value!r}); a repository may only tighten it"
                     )
 
 
@@ -87,11 +90,13 @@ def _surfaces(scan: ScanResult) -> dict[str, list[Publication]]:
     dockerfile = [p for p in releases if surface_of(p) == "dockerfile-image"]
     nix_image = [p for p in releases if surface_of(p) == "nix-image"]
     flakehub = [p for p in releases if surface_of(p) == "nix-derivation"]
+    kinds = [pubs for pubs in (dockerfile, nix_image, flakehub) if pubs]
     return {
         "dockerfile-image": dockerfile,
         "nix-image": nix_image,
         "nix-derivation": flakehub,
-        "dual": dockerfile + nix_image + flakehub,
+        # Dual publication exists only once two surfaces publish; one alone is not dual.
+        "dual": [p for pubs in kinds for p in pubs] if len(kinds) >= 2 else [],
         "none": [],
     }
 

@@ -193,6 +193,12 @@ def apply_overrides(spec: Spec, overrides: Any, checks: Collection[str], where: 
             else:
                 data = reader.requirement(raw, req_key, {"id"})
                 current = requirements[existing]
+                if "check" in data and data["check"] != current.check:
+                    raise reader.fail(
+                        f"{req_key}.check",
+                        f"cannot replace the check of `{current.id}`; add a requirement with a "
+                        "new id instead",
+                    )
                 requirements[existing] = replace(
                     current,
                     text=data.get("text", current.text),

@@ -57,13 +57,22 @@ class VerifyResult:
     signers: list[VerifiedSignature] = field(default_factory=list)
     evidence: list[EvidenceCheck] = field(default_factory=list)
     statement: dict[str, Any] | None = None
+    stage: str | None = None
+    """The check that failed: envelope, signature, payload, signer, subject, commit, evidence."""
 
     @property
     def drift(self) -> list[EvidenceCheck]:
         return [e for e in self.evidence if e.state != "unchanged"]
 
+    @property
+    def authentic(self) -> bool:
+        """Signed, by a decision-maker, about this Markdown and an ancestor of HEAD (evidence may
+        have drifted since)."""
+        return self.ok or self.stage == "evidence"
+
     def fail(self, reason: str) -> VerifyResult:
         self.ok, self.failure = False, reason
+        self.stage = reason.split(":", 1)[0].split()[0]
         return self
 
 

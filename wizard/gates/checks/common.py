@@ -40,12 +40,13 @@ def unpublished(ctx: EvalContext, consequence: str) -> Verdict:
     )
 
 
-def is_intentional(pub: Publication) -> bool:
-    return any(t.startswith(INTENTIONAL_PREFIXES) for t in pub.triggers)
+def intentional_triggers(pub: Publication) -> list[str]:
+    return [t for t in pub.triggers if t.startswith(INTENTIONAL_PREFIXES)]
 
 
-def release_pubs(pubs: list[Publication]) -> list[Publication]:
-    return [p for p in pubs if is_intentional(p)]
+def runs_on_branches(pub: Publication) -> bool:
+    """Publishes on every branch push or on a schedule, whatever else triggers it."""
+    return any(t == "push" or t.startswith(("push:branches", "schedule")) for t in pub.triggers)
 
 
 def surfaces_of_image(ctx: EvalContext, image: str) -> set[str]:

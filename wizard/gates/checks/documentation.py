@@ -7,13 +7,13 @@ from typing import Any
 from wizard.facts import Evidence
 from wizard.gates.checks.common import accepted_surfaces, title
 from wizard.gates.checks.deployment import conflicting_mentions
-from wizard.gates.checks.registry import Param, check
+from wizard.gates.checks.registry import Param, check, drops_items
 from wizard.gates.model import EvalContext, Verdict
 
 
 @check(
     "primary_docs_located",
-    roles=Param(list, ["overview", "container-build", "release", "onboarding"]),
+    roles=Param(list, ["overview", "container-build", "release", "onboarding"], drops_items),
 )
 def primary_docs_located(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
     pages = ctx.scan.doc_pages

@@ -9,11 +9,11 @@ from wizard.facts import Evidence, Publication
 from wizard.gates.checks.common import (
     evidence_of,
     flake_attrs,
-    is_intentional,
+    intentional_triggers,
     packages_of_artifact,
     place,
     places,
-    release_pubs,
+    runs_on_branches,
     unpublished,
 )
 from wizard.gates.checks.registry import check
@@ -38,9 +38,9 @@ def intentional_release_trigger(ctx: EvalContext, params: dict[str, Any]) -> Ver
     pubs = ctx.candidate_pubs
     if not pubs:
         return unpublished(ctx, "it has no release trigger")
-    intentional = release_pubs(pubs)
+    intentional = [p for p in pubs if intentional_triggers(p)]
     if intentional:
-        triggers = sorted({t for p in intentional for t in p.triggers if is_intentional(p)})
+        triggers = sorted({t for p in intentional for t in intentional_triggers(p)})
         return Verdict(
             "met",
             f"{places(intentional)} publishes on {', '.join(triggers)}",
@@ -60,27 +60,20 @@ def versioned_publication(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
     pubs = ctx.candidate_pubs
     if not pubs:
         return unpublished(ctx, "there is no versioned publication")
-    releases = release_pubs(pubs)
-    versioned = [(p, _versioned_tags(p)) for p in releases]
-    good = [(p, tags) for p, tags in versioned if tags]
+    releases = [p for p in pubs if intentional_triggers(p)]
+    good = [(p, tags) for p in releases for tags in [_versioned_tags(p)] if tags]
     if good:
         return Verdict(
             "met",
             "; ".join(f"{place(p)} publishes {', '.join(tags)}" for p, tags in good),
             evidence_of([p for p, _ in good]),
         )
-    if not releases:
-        return Verdict(
-            "not-met",
-            "no intentional release publishes a version; branch pushes use "
-            + ", ".join(sorted({t for p in pubs for t in p.tags}) or ["unknown tags"]),
-            evidence_of(pubs),
-        )
+    written = sorted({t for p in (releases or pubs) for t in p.tags}) or ["no tag written"]
+    what = f"{places(releases)} publishes" if releases else "only branch pushes publish, with"
     return Verdict(
         "not-met",
-        f"{places(releases)} publishes tags without a version: "
-        + ", ".join(sorted({t for p in releases for t in p.tags}) or ["none written"]),
-        evidence_of(releases),
+        f"{what} tags without a version: {', '.join(written)}",
+        evidence_of(releases or pubs),
     )
 
 
@@ -127,7 +120,7 @@ def validation_distinct(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
                 val_evidence,
             )
         return unpublished(ctx, "nothing separates CI output from a release")
-    releases = release_pubs(pubs)
+    releases = [p for p in pubs if intentional_triggers(p)]
     if not releases:
         return Verdict(
             "not-met",
@@ -135,24 +128,29 @@ def validation_distinct(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
             "released artifact are the same thing",
             evidence_of(pubs),
         )
-    branch = [p for p in pubs if p not in releases]
-    release_tags = {t for p in releases for t in p.tags}
-    overlap = sorted(release_tags & {t for p in branch for t in p.tags})
-    versioned_on_branch = [p for p in branch if _versioned_tags(p)]
-    if overlap or versioned_on_branch:
-        shared = ", ".join(overlap) or ", ".join(_versioned_tags(versioned_on_branch[0]))
+    versioned = [p for p in releases if _versioned_tags(p)]
+    if not versioned:
         return Verdict(
             "not-met",
-            f"branch builds ({places(branch)}) publish release-looking tags "
-            f"({shared}) to the same place as releases",
-            evidence_of(branch + releases),
+            f"releases ({places(releases)}) push no versioned tag, so they "
+            "cannot be told apart from CI output",
+            evidence_of(releases),
         )
-    what = f"releases ({places(releases)}) carry their own tags"
+    branch = [p for p in pubs if runs_on_branches(p)]
+    branch_tags = {t for p in branch for t in p.tags if not _VERSIONED.search(t)}
+    shared = sorted(branch_tags & {t for p in versioned for t in p.tags})
+    if shared:
+        return Verdict(
+            "not-met",
+            f"branch builds ({places(branch)}) and releases both push {', '.join(shared)}",
+            evidence_of(branch + versioned),
+        )
+    what = f"releases ({places(versioned)}) publish versioned tags"
     if branch:
-        what += f"; branch builds ({places(branch)}) push " + ", ".join(
-            sorted({t for p in branch for t in p.tags}) or ["untagged"]
+        what += f"; branch builds ({places(branch)}) push " + (
+            ", ".join(sorted(branch_tags)) or "no tag of their own"
         )
-    return Verdict("met", what, evidence_of(releases + branch) + val_evidence)
+    return Verdict("met", what, evidence_of(versioned + branch) + val_evidence)
 
 
 def _candidate_attr(ctx: EvalContext, attr: str) -> bool:

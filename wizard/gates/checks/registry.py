@@ -11,13 +11,28 @@ from wizard.gates.model import EvalContext, Verdict
 CheckFunction = Callable[[EvalContext, dict[str, Any]], Verdict]
 
 
+def turns_off(shipped: Any, value: Any) -> bool:
+    """For a strictness flag: loosening means switching it off."""
+    return bool(shipped) and not value
+
+
+def turns_on(shipped: Any, value: Any) -> bool:
+    """For a leniency flag: loosening means switching it on."""
+    return bool(value) and not shipped
+
+
+def drops_items(shipped: Any, value: Any) -> bool:
+    """For a list of demands: loosening means dropping one."""
+    return not set(shipped) <= set(value)
+
+
 @dataclass(frozen=True)
 class Param:
-    """A check parameter: its type, default, and for flags whether a repo may only turn it on."""
+    """A check parameter: its type, default, and how a value would loosen the shipped one."""
 
     kind: type
     default: Any
-    tighten_only: bool = False
+    loosens: Callable[[Any, Any], bool] | None = None
 
 
 @dataclass(frozen=True)

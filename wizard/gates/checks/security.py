@@ -6,7 +6,7 @@ from typing import Any
 
 from wizard.facts import Evidence, Publication
 from wizard.gates.checks.common import place, title, unpublished
-from wizard.gates.checks.registry import Param, check
+from wizard.gates.checks.registry import Param, check, turns_off, turns_on
 from wizard.gates.model import EvalContext, Verdict
 from wizard.scan.owners import owner_of
 
@@ -17,7 +17,7 @@ def _baseline_words(ctx: EvalContext) -> str:
     return "the current path" if ctx.baseline_pubs else "no current path exists to compare with"
 
 
-@check("vulnerability_scanning", require_blocking=Param(bool, False, tighten_only=True))
+@check("vulnerability_scanning", require_blocking=Param(bool, False, turns_off))
 def vulnerability_scanning(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
     pubs = ctx.candidate_pubs
     if not pubs:
@@ -74,8 +74,8 @@ def _signed(pub: Publication, provenance_counts: bool) -> bool:
 
 @check(
     "signing_or_provenance",
-    provenance_replaces_signing=Param(bool, True),
-    require_digest=Param(bool, False, tighten_only=True),
+    provenance_replaces_signing=Param(bool, True, turns_on),
+    require_digest=Param(bool, False, turns_off),
 )
 def signing_or_provenance(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
     pubs = ctx.candidate_pubs

@@ -36,8 +36,9 @@ def declared_canonical(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
         return Verdict(
             "not-met",
             "dual publication needs one declared canonical source and "
-            "nothing in the repository declares one (set authority.canonical)",
-            evidence,
+            "nothing in the repository declares one (set authority.canonical); what publishes "
+            f"today is {ctx.scan.authority.current}",
+            evidence + list(ctx.scan.authority.evidence),
         )
     naming_candidate = [d for d in declared if d.authority == ctx.candidate]
     naming_other = [d for d in declared if d.authority not in (ctx.candidate, "dual")]
@@ -61,11 +62,13 @@ def declared_canonical(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
             f"({places(ctx.candidate_pubs)}); nothing declares another",
             evidence_of(ctx.candidate_pubs),
         )
+    today = ctx.scan.authority
     return Verdict(
         "not-met",
         f"nothing in the repository declares the {title(ctx.candidate).lower()}"
-        " canonical (set authority.canonical or record a decision)",
-        evidence,
+        f" canonical (set authority.canonical or record a decision); what publishes today is "
+        f"{today.current}",
+        evidence + list(today.evidence),
     )
 
 

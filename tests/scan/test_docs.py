@@ -164,10 +164,15 @@ def test_pages_must_be_about_the_artifact(make_repo: RepoFactory) -> None:
         "docs/runner-dashboard/README.md": "# Runner dashboard\n\nWatches runners.\n",
         "docs/dashboard/index.md": "# Dashboard\n\nNothing about runner-dashboard-x.\n",
         "docs/deploy.md": "# Deploying\n\nUse the runner-dashboard stack.\n",
+        "docs/about-releases.md": "# About releases\n\nHow runner-dashboard ships.\n",
     })
     mentions, pages = scan_docs(context_for(repo), TERMS)
     assert mentions == []
     assert [(p.path, p.roles, p.reason) for p in pages] == [
+        ("docs/about-releases.md", ["overview", "release"],
+         'overview: "about" in the file name about-releases.md and the first heading '
+         '"About releases"; release: "releases" in the file name about-releases.md and the '
+         'first heading "About releases"'),
         ("docs/deploy.md", ["onboarding"],
          '"deploy" in the file name deploy.md and "deploying" in the first heading "Deploying"'),
         ("docs/runner-dashboard/README.md", ["overview"],

@@ -286,6 +286,35 @@ def test_literal_module_argument_is_a_value_of_the_module_input(make_repo: RepoF
     )
 
 
+def test_literal_held_in_a_local_is_reported_where_it_is_written(make_repo: RepoFactory) -> None:
+    repo = make_repo({
+        "infra/modules/k8s/main.tf": K8S_MODULE,
+        "infra/live/web/locals.tf": (
+            "locals {\n"
+            "  release = local.pinned\n"
+            f'  pinned  = "ghcr.io/acme/web@sha256:{DIGEST}"\n'
+            "}\n"
+        ),
+        "infra/live/web/main.tf": (
+            'module "web" {\n'
+            '  source = "../../modules/k8s"\n'
+            '  name   = "web"\n'
+            "  image  = local.release\n"
+            "}\n"
+        ),
+    })
+    [deployment] = scan_stacks(context_for(repo), "web", [])
+    assert (deployment.file, deployment.line, deployment.variable) == (
+        "infra/modules/k8s/main.tf", 5, "image")
+    assert deployment.values == [DeploymentValue(
+        "infra/live/web/locals.tf", 3, f"ghcr.io/acme/web@sha256:{DIGEST}", True)]
+    assert deployment.digest_pinned is True
+    assert [(c.file, c.line, c.expression) for c in deployment.consumers] == [
+        ("infra/live/web/main.tf", 4, "local.release"),
+        ("infra/modules/k8s/main.tf", 18, "var.image"),
+    ]
+
+
 def test_files_without_image_are_not_parsed(make_repo: RepoFactory) -> None:
     repo = make_repo({
         "net/main.tf": 'resource "aws_vpc" "main" {\n  cidr_block = \n}\n',

@@ -46,10 +46,9 @@ class DocTerms:
 
 @dataclass
 class _Document:
-    path: str
     title: str | None
     mentions: list[DocMention]
-    names_artifact: bool
+    about_artifact: bool  # it mentions the artifact, or names it in its path or text
 
 
 def _plain(markdown: str) -> str:
@@ -120,7 +119,7 @@ class _Reader:
             shown = shorten(line, _TEXT_LIMIT)
             for kind in self.matcher.kinds(line):
                 mentions.append(DocMention(path, index + 1, kind, shown))
-        return _Document(path, _first_heading(tokens), mentions, about)
+        return _Document(_first_heading(tokens), mentions, about)
 
 
 def _in_paths(path: str, roots: list[str]) -> bool:
@@ -159,18 +158,21 @@ def scan_docs(ctx: ScanContext, terms: DocTerms) -> tuple[list[DocMention], list
         document = reader.read(path, required=path in configured)
         if document is None:
             continue
-        roles: list[DocRole] = list(configured.get(path, []))
-        reasons = [f"configured in .release-gate.yaml docs.{role}" for role in roles]
-        if document.mentions or document.names_artifact:
+        reasons: dict[DocRole, str] = {
+            role: f"configured in .release-gate.yaml docs.{role}"
+            for role in configured.get(path, [])
+        }
+        if document.mentions or document.about_artifact:
             for role, reason in guess_roles(path, document.title, terms.artifact):
-                if role not in configured_roles and role not in roles:
-                    roles.append(role)
-                    reasons.append(reason)
+                if role not in configured_roles:
+                    reasons.setdefault(role, reason)
+        roles = sorted(reasons, key=_ROLES.index)
         if roles:
-            ordered = sorted(roles, key=_ROLES.index)
-            pages.append(DocPage(path, ordered, document.title, "; ".join(reasons)))
+            reason = reasons[roles[0]] if len(roles) == 1 else "; ".join(
+                f"{role}: {reasons[role]}" for role in roles)
+            pages.append(DocPage(path, roles, document.title, reason))
         for mention in document.mentions:
-            mention.roles = sorted(roles, key=_ROLES.index)
+            mention.roles = list(roles)
         mentions.extend(document.mentions)
     mentions.sort(key=lambda m: (m.path, m.line, _KIND_ORDER[m.mentions]))
     return mentions, sorted(pages, key=lambda p: p.path)

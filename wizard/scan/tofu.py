@@ -38,6 +38,7 @@ _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Pre-filter on one line: `source = "./…"` or `"../…"` (confirmed by parsing the file).
 _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"')
 _CONSUMING_BLOCKS = ("module", "resource", "data", "locals")
+_BARE_LOCAL = re.compile(r"local\.([A-Za-z_][\w-]*)")
 
 
 def is_image_name(name: str) -> bool:
@@ -146,9 +147,23 @@ class _Module:
         self.load(name)
         return next(((p, b) for p, b in self.blocks("variable") if b.labels == [name]), None)
 
-    def locals(self) -> dict[str, HclAttribute]:
-        return {a.name: a for _, block in self.blocks("locals") for a in block.attributes
-                if not a.within}
+    def locals(self) -> dict[str, tuple[str, HclAttribute]]:
+        return {a.name: (path, a) for path, block in self.blocks("locals")
+                for a in block.attributes if not a.within}
+
+    def definition(self, expression: str) -> tuple[str, HclAttribute] | None:
+        """Where the value of a bare `local.X` expression is written (through local chains)."""
+        found = None
+        for _ in range(len(self.parsed) + len(self.locals()) + 1):
+            match = _BARE_LOCAL.fullmatch(expression)
+            if match is None:
+                return found
+            self.load(match.group(1))
+            found = self.locals().get(match.group(1))
+            if found is None:
+                return None
+            expression = found[1].expression
+        return None
 
     def reads(self, expression: str) -> set[str]:
         """Variables an expression reads, directly or through locals (transitively)."""
@@ -162,8 +177,8 @@ class _Module:
             self.load(name)
             definition = self.locals().get(name)
             if definition is not None:
-                names.update(variable_refs(definition.expression))
-                pending.extend(local_refs(definition.expression))
+                names.update(variable_refs(definition[1].expression))
+                pending.extend(local_refs(definition[1].expression))
         return names
 
     def places(self) -> list[_Place]:
@@ -293,10 +308,13 @@ class _Scanner:
         )
 
     def literal_deployment(self, stack: str, place: _Place) -> Deployment:
-        """A module call given a literal image: the input is the module's variable."""
+        """A module call given a literal image (or a local holding one): the input is the
+        module's variable and the literal is its value."""
         attribute = place.attribute
-        value = DeploymentValue(place.file, attribute.line, shown_value(attribute.expression),
-                                is_digest_pinned(attribute.expression))
+        where = self.module(stack).definition(attribute.expression)
+        value_file, written = where if where else (place.file, attribute)
+        value = DeploymentValue(value_file, written.line, shown_value(written.expression),
+                                is_digest_pinned(written.expression))
         consumer = DeploymentConsumer(place.file, attribute.line, place.target(),
                                       attribute.expression)
         directory = _local_source(place.block, stack)

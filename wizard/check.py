@@ -11,9 +11,8 @@ from typing import Any, Literal
 from wizard.authority import is_release_surface, surface_of
 from wizard.config import CONFIG_FILE, Config, load_config_text
 from wizard.facts import Publication, ScanResult
-from wizard.record.content import PREDICATE_TYPE
-from wizard.record.store import RecordFiles, list_records, read_front_matter
-from wizard.record.verify import Trust, VerifyResult, default_trust, verify_record
+from wizard.record.lookup import authorised_surfaces, find_authorising
+from wizard.record.verify import Trust, VerifyResult, default_trust
 from wizard.repo import Repo, RepoError, run_git
 from wizard.scan import scan_repository
 
@@ -71,22 +70,6 @@ def base_trust(repo: Repo, base_ref: str, workdir: Path) -> Trust:
         target.write_text(text, encoding="utf-8")
         files[name] = target
     return Trust(files["signers"], files["keyring"], base_config.namespace, base_config.threshold)
-
-
-def _record_artifact(record: RecordFiles) -> str | None:
-    meta = read_front_matter(record.markdown)
-    return str(meta.get("artifact")) if meta is not None and "artifact" in meta else None
-
-
-def authorised_surfaces(predicate: dict[str, Any]) -> set[str]:
-    decision = predicate.get("decision", {})
-    recorded = {str(s.get("surface")) for s in predicate.get("releaseSurface", [])}
-    if decision.get("outcome") == "change":
-        candidate = str(decision.get("candidate"))
-        if candidate == "dual":
-            return recorded | {"dockerfile-image", "nix-image"}
-        return {candidate}
-    return recorded or {str(decision.get("currentAuthority"))}
 
 
 def _same_publication(recorded: dict[str, Any], pub: Publication) -> bool:
@@ -177,65 +160,29 @@ def run_check(
     repo = Repo(repo_path)
     config = scan.config or Config()
     result = CheckResult(scan.artifact, scan.authority.current)
-    records = [
-        r
-        for r in reversed(list_records(repo.root / config.records_dir))
-        if _record_artifact(r) in (None, scan.artifact)
-    ]
     with tempfile.TemporaryDirectory(prefix="release-gate-check-") as workdir:
-        if allowed_signers is not None:
-            trust = default_trust(repo, config, allowed_signers)
-        elif base_ref is not None:
+        if base_ref is not None and allowed_signers is None:
             trust = base_trust(repo, base_ref, Path(workdir))
         else:
-            trust = default_trust(repo, config, None)
-        authorising: tuple[RecordFiles, VerifyResult] | None = None
-        for record in records:
-            if not record.complete:
-                result.findings.append(
-                    Finding(
-                        "error",
-                        f"{record.record_id} has no attestation "
-                        f"({record.envelope.name} is missing)",
-                        _rel(repo, record.markdown),
-                    )
-                )
-                continue
-            if trust.allowed_signers is None and trust.openpgp_keyring is None:
-                verified = VerifyResult(record.envelope).fail(
-                    "signature: no allowed signers are configured"
-                    + (f" at {base_ref}" if base_ref else "")
-                )
-            else:
-                verified = verify_record(record.envelope, trust=trust)
-            if not verified.authentic:
-                result.findings.append(
-                    Finding(
-                        "error",
-                        f"{record.record_id} is invalid: {verified.failure}",
-                        _rel(repo, record.envelope),
-                    )
-                )
-                continue
-            if _payload_artifact(verified) not in (None, scan.artifact):
-                continue
-            authorising = (record, verified)
-            break
-    if authorising is None:
-        result.findings.extend(_without_record(scan, bool(records)))
+            trust = default_trust(repo, config, allowed_signers)
+        lookup = find_authorising(repo, config.records_dir, scan.artifact, trust)
+    for rejected in lookup.rejected:
+        where = f" (signers from {base_ref})" if base_ref else ""
+        result.findings.append(
+            Finding(
+                "error",
+                f"{rejected.files.record_id} is invalid: {rejected.verified.failure}{where}",
+                _rel(repo, rejected.files.envelope),
+            )
+        )
+    if lookup.authorising is None:
+        result.findings.extend(_without_record(scan, lookup.examined > 0))
         return result
-    record, verified = authorising
-    result.record = _rel(repo, record.envelope)
-    result.findings.extend(compare(scan, verified, record.record_id))
+    result.record = _rel(repo, lookup.authorising.files.envelope)
+    result.findings.extend(
+        compare(scan, lookup.authorising.verified, lookup.authorising.files.record_id)
+    )
     return result
-
-
-def _payload_artifact(verified: VerifyResult) -> str | None:
-    statement = verified.statement or {}
-    if statement.get("predicateType") != PREDICATE_TYPE:
-        return None
-    value = statement.get("predicate", {}).get("decision", {}).get("artifact")
-    return str(value) if value is not None else None
 
 
 def _without_record(scan: ScanResult, had_records: bool) -> list[Finding]:

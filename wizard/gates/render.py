@@ -38,6 +38,14 @@ def evaluation_json(scan: ScanResult, evaluations: list[CandidateEvaluation]) ->
     return data
 
 
+def _verdict(evaluation: CandidateEvaluation) -> str:
+    met = sum(1 for g in evaluation.gates if g.status == "met")
+    if evaluation.current:
+        return f"current authority, {met} of 6 gates met"
+    allowed = "change allowed" if evaluation.change_allowed else "change NOT allowed"
+    return f"{allowed}, {met} of 6 gates met"
+
+
 def _locations(evidence: list[Evidence], limit: int = 4) -> str:
     shown = [printable(e.location(), single_line=True) for e in evidence[:limit]]
     more = len(evidence) - limit
@@ -60,9 +68,7 @@ def text_report(scan: ScanResult, evaluations: list[CandidateEvaluation]) -> str
     ]
     for evaluation in evaluations:
         lines.append("")
-        flags = " (current)" if evaluation.current else ""
-        verdict = "change allowed" if evaluation.change_allowed else "change NOT allowed"
-        lines.append(f"== {CANDIDATE_TITLES[evaluation.candidate]}{flags}: {verdict}")
+        lines.append(f"== {CANDIDATE_TITLES[evaluation.candidate]}: {_verdict(evaluation)}")
         for gate in evaluation.gates:
             lines.append(f"Gate {gate.number} of 6  {gate.title:<26} {STATUS_WORDS[gate.status]}")
             for req in gate.requirements:
@@ -89,9 +95,7 @@ def markdown_report(scan: ScanResult, evaluations: list[CandidateEvaluation]) ->
     if scan.repo.head:
         out.append(f"Evaluated commit: `{scan.repo.head}`")
     for evaluation in evaluations:
-        verdict = "change allowed" if evaluation.change_allowed else "change not allowed"
-        current = " (current)" if evaluation.current else ""
-        out += ["", f"## {CANDIDATE_TITLES[evaluation.candidate]}{current}: {verdict}"]
+        out += ["", f"## {CANDIDATE_TITLES[evaluation.candidate]}: {_verdict(evaluation)}"]
         for gate in evaluation.gates:
             out += [
                 "",

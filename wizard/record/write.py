@@ -24,6 +24,7 @@ from wizard.record.content import (
     statement_bytes,
 )
 from wizard.record.errors import CommitError, DecisionRefused
+from wizard.record.lookup import authorised_authority, find_authorising
 from wizard.record.store import (
     ENVELOPE_SUFFIX,
     list_records,
@@ -32,6 +33,7 @@ from wizard.record.store import (
     slugify,
     write_new_files,
 )
+from wizard.record.verify import default_trust
 from wizard.repo import FileProblem, Repo
 from wizard.signing import sign_envelope, signing_config
 from wizard.signing.dsse import PAYLOAD_TYPE, Envelope
@@ -56,6 +58,8 @@ class DecisionRequest:
     signoffs: dict[str, SignOff]
     decision_makers: list[Person]
     supersedes: list[str] | None = None
+    authorised: str | None = None
+    """The authority the record in force authorises; None means today's (scanned) authority."""
 
 
 def refusal(request: DecisionRequest) -> str | None:
@@ -64,7 +68,10 @@ def refusal(request: DecisionRequest) -> str | None:
     if request.scan.repo.head is None:
         return "the repository has no commit to evaluate; commit first"
     if request.decision == "change":
-        if evaluation.current:
+        if request.authorised is None:
+            request.authorised = authority_in_force(request) or request.scan.authority.current
+        baseline = request.authorised
+        if evaluation.candidate == baseline:
             return (
                 f"{evaluation.candidate} is already the release authority; record a keep "
                 "decision to confirm it"
@@ -146,6 +153,14 @@ def default_supersedes(directory: Path, artifact: str | None) -> list[str]:
         if meta is not None and str(meta.get("artifact")) == str(artifact):
             return [record.record_id]
     return []
+
+
+def authority_in_force(request: DecisionRequest) -> str | None:
+    """The authority the newest authentic record authorises, if there is one."""
+    repo = Repo(request.scan.repo.root)
+    trust = default_trust(repo, request.config, None)
+    lookup = find_authorising(repo, request.config.records_dir, request.scan.artifact, trust)
+    return authorised_authority(lookup.predicate) if lookup.authorising else None
 
 
 def write_decision(

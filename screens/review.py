@@ -1,0 +1,171 @@
+"""Everything the wizard knows about one review, gathered off the UI thread.
+
+`load_review` runs the core (scan, spec, evaluation of every candidate, git identity, signing
+configuration, saved draft) and returns plain data; the screens only read it and pass the
+maintainer's answers back through `Review.answer`, which saves the draft after every change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.config import Config
+from wizard.draft import (
+    Decision,
+    Draft,
+    DraftError,
+    VerdictChange,
+    decision_request,
+    load_draft,
+    new_draft,
+    save_draft,
+    set_answer,
+    verdict_changes,
+)
+from wizard.facts import Fact, ScanResult
+from wizard.gates import evaluate, load_spec
+from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult
+from wizard.gates.spec import Spec
+from wizard.record import DecisionRequest, Person, git_identity
+from wizard.record.answers import Verdict
+from wizard.repo import Repo
+from wizard.scan import Progress, scan_repository
+from wizard.signing import SigningConfig, SigningError, signing_config
+
+
+@dataclass
+class Resume:
+    """A draft found at start, and how the repository changed since it was saved."""
+
+    draft: Draft
+    head_moved: bool
+    changes: list[VerdictChange]
+
+
+@dataclass
+class Review:
+    scan: ScanResult
+    config: Config
+    spec: Spec
+    evaluations: dict[str, CandidateEvaluation]
+    identity: Person | None
+    signing: SigningConfig | None
+    signing_problem: str | None
+    resume: Resume | None = None
+    draft_problem: str | None = None
+    draft: Draft | None = None
+    save_problem: str | None = None
+    _repo: Repo | None = field(default=None, repr=False)
+
+    def repository(self) -> Repo:
+        """The repository opened for reading excerpts (opened on first use, then kept)."""
+        if self._repo is None:
+            self._repo = Repo(self.scan.repo.root)
+        return self._repo
+
+    @property
+    def current(self) -> str | None:
+        """The current authority when it is one of the candidates (not `none`)."""
+        current = self.scan.authority.current
+        return current if current in CANDIDATES else None
+
+    @property
+    def evaluation(self) -> CandidateEvaluation:
+        assert self.draft is not None, "no candidate chosen yet"
+        return self.evaluations[self.draft.candidate]
+
+    @property
+    def gates(self) -> list[GateResult]:
+        return self.evaluation.gates
+
+    def facts_for(self, gate: GateResult) -> list[Fact]:
+        return [f for f in self.scan.facts if f.gate == gate.id]
+
+    def signer(self) -> Person | None:
+        """Who signs next: the last name/email used in this review, else git's identity."""
+        if self.draft is not None and self.draft.signer is not None:
+            return self.draft.signer
+        return self.identity
+
+    def start(self, candidate: str) -> None:
+        self.draft = new_draft(self.scan, candidate, self.identity)
+        self.resume = None
+        self.save()
+
+    def continue_saved(self) -> None:
+        assert self.resume is not None
+        self.draft = self.resume.draft
+        self.draft.head = self.scan.repo.head
+        self.draft.artifact = self.scan.artifact
+        self.resume = None
+        self.save()
+
+    def answer(
+        self, gate: GateResult, verdict: Verdict | None, note: str, name: str, email: str
+    ) -> None:
+        assert self.draft is not None
+        set_answer(self.draft, gate, verdict, note, name, email)
+        self.save()
+
+    def set_decision(self, decision: Decision) -> None:
+        assert self.draft is not None
+        self.draft.decision = decision
+        self.save()
+
+    def request(self, decision: Decision) -> DecisionRequest:
+        assert self.draft is not None
+        return decision_request(
+            self.draft, self.scan, self.config, self.spec, self.evaluation, decision
+        )
+
+    def save(self) -> None:
+        """Save the draft; a failure is kept as a sentence for the screen, never raised."""
+        assert self.draft is not None
+        try:
+            save_draft(self.draft)
+        except OSError as exc:
+            self.save_problem = f"the draft could not be saved ({exc.strerror or exc})"
+        else:
+            self.save_problem = None
+
+
+def load_review(
+    path: str,
+    artifact: str | None,
+    progress: Progress,
+    cancelled: Callable[[], bool],
+) -> Review:
+    """Scan and evaluate; raises what `scan_repository` and `load_spec` raise for the whole run."""
+    scan = scan_repository(path, artifact=artifact, progress=progress, cancelled=cancelled)
+    config = scan.config or Config()
+    spec = load_spec(config)
+    evaluations = {e.candidate: e for e in evaluate(scan, config, spec)}
+    root = Path(scan.repo.root)
+    try:
+        signing: SigningConfig | None = signing_config(root)
+        signing_problem = None
+    except SigningError as exc:
+        signing, signing_problem = None, str(exc)
+    review = Review(
+        scan=scan,
+        config=config,
+        spec=spec,
+        evaluations=evaluations,
+        identity=git_identity(root),
+        signing=signing,
+        signing_problem=signing_problem,
+    )
+    try:
+        saved = load_draft(scan.repo.root)
+    except DraftError as exc:
+        review.draft_problem = str(exc)
+    else:
+        if saved is not None:
+            review.resume = Resume(
+                saved,
+                head_moved=saved.head != scan.repo.head,
+                changes=verdict_changes(saved, evaluations[saved.candidate]),
+            )
+    return review

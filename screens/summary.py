@@ -1,0 +1,295 @@
+"""Summary: every gate's verdict and sign-off, what is missing, the decision, and writing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Label,
+    RadioSet,
+    Static,
+)
+
+from screens.literal import STATUS_SYMBOLS, line, plain
+from screens.modals import ConfirmModal, MessageModal
+from screens.toggles import Choice, Tick
+from wizard.draft import Decision, delete_draft, missing
+from wizard.gates.model import CANDIDATE_TITLES
+from wizard.gates.render import STATUS_WORDS
+from wizard.record import AnswersError, CommitError, DecisionRefused, WrittenRecord, write_decision
+from wizard.record.store import RecordExists
+from wizard.record.write import refusal
+from wizard.repo import RepoError
+from wizard.signing import SigningError
+from wizard.text import printable, shorten
+
+if TYPE_CHECKING:
+    from screens.app import ReleaseGateApp
+    from screens.review import Review
+
+WRITE_ERRORS = (
+    SigningError,
+    DecisionRefused,
+    AnswersError,
+    CommitError,
+    RecordExists,
+    RepoError,
+    OSError,
+)
+
+
+def _cell(text: str) -> Text:
+    return Text(printable(text, single_line=True))
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "write", "Write record"),
+        Binding("escape", "back", "Back"),
+        Binding("q", "done", "Quit"),
+    ]
+    AUTO_FOCUS = "#decision"
+
+    app: ReleaseGateApp
+
+    @dataclass
+    class Written(Message):
+        record: WrittenRecord
+
+    @dataclass
+    class WriteFailed(Message):
+        reason: str
+
+    def __init__(self, review: Review) -> None:
+        super().__init__()
+        self.review = review
+        self.written: WrittenRecord | None = None
+        self.writing = False
+
+    def compose(self) -> ComposeResult:
+        review = self.review
+        draft = review.draft
+        assert draft is not None
+        evaluation = review.evaluation
+        yield Header()
+        with VerticalScroll(id="summary-body"):
+            head = review.scan.repo.head[:12] if review.scan.repo.head else "no commit"
+            yield Static(
+                line(
+                    ("Review of ", "bold"),
+                    (CANDIDATE_TITLES[evaluation.candidate], "bold"),
+                    " for ",
+                    plain(review.scan.artifact or "the artifact"),
+                    f" at {head}",
+                ),
+                id="summary-head",
+            )
+            yield DataTable(id="gates-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="missing")
+            current = review.current
+            keep = (
+                f"Keep the current authority ({CANDIDATE_TITLES[current]})"
+                if current
+                else "Keep the current state (no release authority detected)"
+            )
+            change_reason = self._change_refusal()
+            with Horizontal(classes="form-row", id="decision-row"):
+                yield Label("Decision", classes="form-label")
+                with RadioSet(id="decision"):
+                    yield Choice(
+                        keep, id="keep", value=draft.decision == "keep" or change_reason is not None
+                    )
+                    yield Choice(
+                        f"Change the authority to {CANDIDATE_TITLES[evaluation.candidate]}",
+                        id="change",
+                        value=draft.decision == "change" and change_reason is None,
+                        disabled=change_reason is not None,
+                    )
+            if change_reason:
+                yield Static(
+                    line(("Change is not offered: ", "bold"), plain(change_reason)),
+                    id="change-reason",
+                )
+            signing = review.signing
+            yield Tick(
+                "Sign the record with git's signing key",
+                value=signing is not None,
+                disabled=signing is None,
+                id="sign",
+            )
+            yield Static(
+                line(f"{signing.format} key ", plain(signing.key or ""))
+                if signing
+                else line("Signing is not available: ", plain(review.signing_problem or "")),
+                id="sign-info",
+            )
+            with Horizontal(id="summary-buttons"):
+                yield Button("◀ Back", id="back")
+                yield Button("Write the decision record", id="write", variant="primary")
+                yield Button("Quit", id="done", variant="success")
+            yield Static(id="written")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Summary · " + CANDIDATE_TITLES[self.review.evaluation.candidate]
+        table = self.query_one("#gates-table", DataTable)
+        table.add_columns("Gate", "Tool verdict", "Sign-off", "By", "Note")
+        draft = self.review.draft
+        assert draft is not None
+        for gate in self.review.gates:
+            answer = draft.answers.get(gate.id)
+            verdict = answer.verdict if answer and answer.verdict else "— missing"
+            table.add_row(
+                _cell(f"{gate.number} {gate.title}"),
+                _cell(f"{STATUS_SYMBOLS[gate.status]} {STATUS_WORDS[gate.status]}"),
+                _cell(verdict),
+                _cell(answer.name if answer and answer.verdict else ""),
+                _cell(shorten(answer.note, 60) if answer else ""),
+                key=gate.id,
+            )
+        self._show_missing()
+
+    def _change_refusal(self) -> str | None:
+        """Why "change" is not offered; the record API decides, the screen only shows it."""
+        evaluation = self.review.evaluation
+        assert self.review.draft is not None
+        if evaluation.change_allowed and not evaluation.current:
+            gaps = missing(self.review.draft, evaluation)
+            if gaps:
+                return "every gate needs a complete sign-off first"
+        return refusal(self.review.request("change"))
+
+    def _show_missing(self) -> None:
+        assert self.review.draft is not None
+        gaps = missing(self.review.draft, self.review.evaluation)
+        target = self.query_one("#missing", Static)
+        if not gaps:
+            target.update(line(("✓ All six gates are signed off.", "$text-success")))
+            return
+        rows = [line(("Still missing:", "bold $text-warning"))]
+        rows += [line(f"  Gate {g.number} {g.title}: {g.reason}") for g in gaps]
+        target.update(Content("\n").join(rows))
+
+    def decision(self) -> Decision:
+        pressed = self.query_one("#decision", RadioSet).pressed_button
+        return "change" if pressed is not None and pressed.id == "change" else "keep"
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.review.set_decision(self.decision())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "done":
+            return self.written is not None
+        if action in ("write", "back"):
+            return self.written is None
+        return True
+
+    def action_back(self) -> None:
+        self.app.show_gate(len(self.review.gates) - 1)
+
+    def action_done(self) -> None:
+        self.app.exit(0)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"back": self.action_back, "write": self.action_write, "done": self.action_done}
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    def action_write(self) -> None:
+        if self.written is not None or self.writing:
+            return
+        draft = self.review.draft
+        assert draft is not None
+        gaps = missing(draft, self.review.evaluation)
+        if gaps:
+            listed = "\n".join(f"Gate {g.number} {g.title}: {g.reason}" for g in gaps)
+            self.app.push_screen(MessageModal("The review is not complete", listed, error=False))
+            return
+        decision = self.decision()
+        request = self.review.request(decision)
+        reason = refusal(request)
+        if reason:
+            self.app.push_screen(MessageModal("This decision cannot be recorded", reason))
+            return
+        sign = self.query_one("#sign", Checkbox).value
+        evaluation = self.review.evaluation
+        current = self.review.current
+        what = (
+            f"Keep the current authority ({CANDIDATE_TITLES[current] if current else 'none'})"
+            if decision == "keep"
+            else f"Change the authority to {CANDIDATE_TITLES[evaluation.candidate]}"
+        )
+        makers = ", ".join(p.display() for p in request.decision_makers)
+        body = Content("\n").join(
+            [
+                line(("Decision    ", "bold"), what),
+                line(("Reviewed    ", "bold"), CANDIDATE_TITLES[evaluation.candidate]),
+                line(("Sign-offs   ", "bold"), plain(f"6 of 6, by {makers}")),
+                line(("Signed      ", "bold"), "yes, with git's signing key" if sign else "no"),
+                line(("Into        ", "bold"), plain(self.review.config.records_dir + "/")),
+            ]
+        )
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.writing = True
+                self._write(decision, sign)
+
+        self.app.push_screen(
+            ConfirmModal("Write the decision record?", body, yes="Write", no="Cancel"), confirmed
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="write", description="write")
+    def _write(self, decision: Decision, sign: bool) -> None:
+        try:
+            record = write_decision(self.review.request(decision), sign=sign, commit=False)
+        except WRITE_ERRORS as exc:
+            self.post_message(self.WriteFailed(str(exc)))
+        else:
+            self.post_message(self.Written(record))
+
+    def on_summary_screen_write_failed(self, message: WriteFailed) -> None:
+        self.writing = False
+        self.app.push_screen(MessageModal("The record was not written", message.reason))
+
+    def on_summary_screen_written(self, message: Written) -> None:
+        self.writing = False
+        self.written = message.record
+        delete_draft(self.review.scan.repo.root)
+        root = Path(self.review.scan.repo.root)
+        record = message.record
+        signed = "signed" if record.signed else "unsigned: run release-gate sign to sign it"
+        self.query_one("#written", Static).update(
+            Content("\n").join(
+                [
+                    line((f"✓ Wrote {record.record_id}", "bold $text-success")),
+                    line("  ", plain(str(record.markdown.relative_to(root)))),
+                    line("  ", plain(str(record.envelope.relative_to(root))), f" ({signed})"),
+                    line("Press Enter or q to quit."),
+                ]
+            )
+        )
+        self.query_one("#write", Button).display = False
+        self.query_one("#back", Button).display = False
+        done = self.query_one("#done", Button)
+        done.display = True
+        done.focus()
+        self.query_one("#decision", RadioSet).disabled = True
+        self.query_one("#sign", Checkbox).disabled = True
+        self.refresh_bindings()
+        self.notify(f"Wrote {record.record_id}.", markup=False)

@@ -12,7 +12,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from screens.evidence import EvidenceList
 from screens.literal import line, plain, status
-from screens.signoff import SignOffForm
+from screens.signoff import FormValues, SignOffForm
 from wizard.draft import verdict_changes
 from wizard.gates.model import CANDIDATE_TITLES, GateResult
 from wizard.record import AnswersError
@@ -80,16 +80,18 @@ class GateScreen(Screen[None]):
             findings.text(line(("No facts were detected for this gate.", "$text-muted")))
 
     def on_sign_off_form_changed(self, message: SignOffForm.Changed) -> None:
-        values = self.query_one(SignOffForm).values()
+        form = self.query_one(SignOffForm)
+        values = form.values()
         draft = self.review.draft
         assert draft is not None
         before = draft.answers.get(self.gate.id)
-        if before is not None and (before.verdict, before.note, before.name, before.email) == (
-            values.verdict,
-            values.note,
-            values.name,
-            values.email,
-        ):
+        shown = (
+            form.initial
+            if before is None
+            else FormValues(before.verdict, before.note, before.name, before.email)
+        )
+        # Inputs report their initial value when mounted; only a real edit is an answer.
+        if values == shown:
             return
         self.review.answer(self.gate, values.verdict, values.note, values.name, values.email)
         self._report_save_problem()

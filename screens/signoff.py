@@ -43,9 +43,17 @@ class SignOffForm(Vertical):
         self._gate, self._answer, self._signer = gate, answer, signer
         self._stale, self._last = stale, last
 
-    def compose(self) -> ComposeResult:
+    @property
+    def initial(self) -> FormValues:
+        """What the form shows before the maintainer touches it."""
         answer, signer = self._answer, self._signer
-        verdict = answer.verdict if answer else None
+        if answer is not None:
+            return FormValues(answer.verdict, answer.note, answer.name, answer.email)
+        return FormValues(None, "", signer.name if signer else "", signer.email if signer else "")
+
+    def compose(self) -> ComposeResult:
+        initial = self.initial
+        verdict = initial.verdict
         with Horizontal(id="verdict-row", classes="form-row"):
             yield Label("Sign-off", classes="form-label")
             with RadioSet(id="verdict"):
@@ -65,15 +73,12 @@ class SignOffForm(Vertical):
         )
         with Horizontal(classes="form-row"):
             yield Label("Note", classes="form-label")
-            note = answer.note if answer else ""
-            yield Input(note, placeholder=note_hint, id="note", compact=True)
+            yield Input(initial.note, placeholder=note_hint, id="note", compact=True)
         with Horizontal(classes="form-row"):
             yield Label("Name", classes="form-label")
-            name = answer.name if answer else (signer.name if signer else "")
-            email = answer.email if answer else (signer.email if signer else "")
-            yield Input(name, placeholder="your name", id="name", compact=True)
+            yield Input(initial.name, placeholder="your name", id="name", compact=True)
             yield Label("Email", classes="form-label-inline")
-            yield Input(email, placeholder="you@example.org", id="email", compact=True)
+            yield Input(initial.email, placeholder="you@example.org", id="email", compact=True)
         with Horizontal(id="form-footer", classes="form-row"):
             yield Static("", id="form-error")
             yield Button("◀ Back", id="back", compact=True)

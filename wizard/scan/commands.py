@@ -96,6 +96,8 @@ def _attr_of_path(item: CommandStep, path: str, state: JobState) -> str | None:
                 return attrs[0][1]
         return None
     relative = _relative(item, text)
+    if relative.startswith(("/", "../")):
+        return None
     while relative:
         if relative in state.out_links:
             return state.out_links[relative]

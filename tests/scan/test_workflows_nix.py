@@ -164,7 +164,9 @@ def test_cachix_action_pushes_only_with_credentials(make_repo: RepoFactory) -> N
         }
     )
     result, _ = scan(repo)
-    found = [(p.kind, p.job, p.line, p.image, p.registry, p.build_source) for p in result.publications]
+    found = [
+        (p.kind, p.job, p.line, p.image, p.registry, p.build_source) for p in result.publications
+    ]
     assert found == [
         ("nix-cache", "writer", 15, "acme", "cachix.org", BuildSource("nix", ".#runner-dashboard")),
         ("nix-cache", "writer", 15, "acme", "cachix.org",

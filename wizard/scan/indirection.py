@@ -56,6 +56,9 @@ class Frame:
     continue_on_error: tuple[Any, ...]
     workdir: str = ""  # repository-relative working directory of `run:` steps
     action_dir: str | None = None  # the composite action the step belongs to
+    # A script file read through a command: GitHub substitutes no `${{ }}` in it, and its
+    # positional parameters are the invoking command's arguments.
+    script_arguments: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +93,28 @@ class CommandStep:
     step_id: str | None
 
     def variable(self, name: str) -> str | None:
-        """A shell variable's literal value here: assigned earlier in the script, else from env."""
+        """A shell variable's literal value here: assigned earlier in the script, a script
+        argument, else from env (whose `${{ }}` GitHub substituted)."""
         assigned, value = self.script.variable(name, self.command.position)
         if assigned:
             return value
         if name in self.command.prefix_env:
             return self.command.prefix_env[name]
-        return self.frame.scope.env.get(name)
+        arguments = self.frame.script_arguments
+        if name.isdigit() and arguments is not None:
+            index = int(name) - 1
+            return arguments[index] if 0 <= index < len(arguments) else None
+        env = self.frame.scope.env.get(name)
+        return None if env is None else self.frame.scope.resolve(env)
 
     def resolve(self, text: str) -> str:
-        """`text` with literal shell variables and static expressions substituted."""
+        """`text` with literal shell variables and static expressions substituted (expressions
+        only where GitHub substitutes them: in workflow and action text, not in script files)."""
+        in_yaml = self.frame.script_arguments is None
         for _ in range(3):
-            resolved = self.frame.scope.resolve(expand_variables(text, self.variable))
+            resolved = expand_variables(text, self.variable)
+            if in_yaml:
+                resolved = self.frame.scope.resolve(resolved)
             if resolved == text:
                 break
             text = resolved
@@ -297,7 +310,11 @@ class StepReader:
         script = self._load_script(path)
         if script is None:
             return
-        frame = replace(item.frame, path=path, via=(*item.frame.via, path))
+        words = item.command.words
+        arguments = tuple(item.resolve(word) for word in words[words.index(raw) + 1 :])
+        frame = replace(
+            item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments
+        )
         self._commands(script, frame, 0, item.step_id, exports, items)
 
     def _load_script(self, path: str) -> ShellScript | None:

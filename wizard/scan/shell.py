@@ -18,7 +18,7 @@ from tree_sitter import Language, Node, Parser
 
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
 _BACKSLASH = re.compile(r"\\(.)", re.S)
 _IN_QUOTES_ESCAPE = re.compile(r"\\([\"\\$`])")
 # Values built by these node types are only known when the script runs.
@@ -68,7 +68,7 @@ class ShellScript:
 
 
 def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
-    """Replace `$NAME` / `${NAME}` whose value `lookup` knows; leave everything else as written."""
+    """Replace `$NAME` / `${NAME}` / `$1` whose value `lookup` knows; leave the rest as written."""
     if "$" not in text:
         return text
 

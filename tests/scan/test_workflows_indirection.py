@@ -1,0 +1,285 @@
+"""Pushes hidden behind local composite actions, reusable workflows and repository scripts."""
+
+from __future__ import annotations
+
+from tests.conftest import RepoFactory
+from tests.scan.workflow_support import scan, single, workflow
+from wizard.facts import BuildSource, Problem, Signing, VulnScan
+from wizard.limits import MAX_SCRIPT_DEPTH
+
+WF = ".github/workflows/release.yml"
+ACTION = ".github/actions/publish/action.yml"
+REUSABLE = ".github/workflows/reusable-publish.yml"
+SCRIPT = "scripts/push-image.sh"
+
+
+def test_push_through_a_composite_action_with_inputs(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  release:
+    runs-on: ubuntu-latest
+    env:
+      REGISTRY: ghcr.io
+    steps:
+      - uses: ./.github/actions/publish
+        if: startsWith(github.ref, 'refs/tags/')
+        with:
+          image: acme/api
+""",
+                on="on:\n  push:\n    tags: ['v*']\n",
+            ),
+            ACTION: """name: publish
+inputs:
+  image:
+    required: true
+  dockerfile:
+    default: api/Dockerfile
+runs:
+  using: composite
+  steps:
+    - uses: docker/build-push-action@v6
+      with:
+        file: ${{ inputs.dockerfile }}
+        push: true
+        tags: ${{ env.REGISTRY }}/${{ inputs.image }}:latest
+    - shell: bash
+      run: |
+        trivy image --exit-code 1 "${{ env.REGISTRY }}/${{ inputs.image }}:latest"
+""",
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    publication = single(result)
+    assert (publication.workflow, publication.path, publication.via) == (WF, ACTION, ACTION)
+    assert (publication.job, publication.line) == ("release", 10)
+    assert publication.image == "${{ env.REGISTRY }}/${{ inputs.image }}"
+    assert publication.image_resolved == "ghcr.io/acme/api"
+    assert publication.build_source == BuildSource("dockerfile", "api/Dockerfile")
+    assert publication.push == "startsWith(github.ref, 'refs/tags/')"
+    assert publication.triggers == ["push:tags=v*"]
+    assert publication.vuln_scan == VulnScan("trivy", 17, True, ACTION)
+    assert result.followed == [ACTION]
+
+
+def test_reusable_workflow_reports_at_the_callee_with_the_callers_triggers(
+    make_repo: RepoFactory,
+) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """permissions:
+  id-token: write
+jobs:
+  publish:
+    uses: ./.github/workflows/reusable-publish.yml
+    with:
+      image: ghcr.io/acme/api
+  sign:
+    needs: publish
+    runs-on: ubuntu-latest
+    steps:
+      - run: cosign sign --yes ghcr.io/acme/api@${{ needs.publish.outputs.digest }}
+""",
+                on="on:\n  release:\n    types: [published, prereleased]\n",
+            ),
+            REUSABLE: """on:
+  workflow_call:
+    inputs:
+      image:
+        type: string
+        required: true
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./scripts/push-image.sh "${{ inputs.image }}" latest
+""",
+            SCRIPT: """#!/usr/bin/env bash
+set -euo pipefail
+image="$1"
+docker build -t "$image:$2" -f app/Dockerfile .
+docker push "$image:$2"
+""",
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    # The reusable workflow is not reported on its own: only `workflow_call` can start it.
+    publication = single(result)
+    assert (publication.workflow, publication.job) == (WF, "publish/build")
+    assert (publication.path, publication.line) == (SCRIPT, 5)
+    assert publication.via == f"{REUSABLE} -> {SCRIPT}"
+    assert publication.image == "$image"
+    assert publication.image_resolved == "ghcr.io/acme/api"
+    assert publication.tags == ["$2"]
+    assert publication.build_source == BuildSource("dockerfile", "app/Dockerfile")
+    assert publication.triggers == ["release:published,prereleased"]
+    assert publication.signing == Signing("cosign", "keyless", True, 16, WF)
+    assert publication.id_token_write is True
+    assert result.followed == [REUSABLE, SCRIPT]
+
+
+def test_scripts_called_through_bash_sh_and_source(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: bash -eu .ci/publish.sh
+      - working-directory: deploy
+        run: sh ./push.sh
+      - run: source scripts/env.sh && ./scripts/build.py
+      - env:
+          NOT_HERE: ghcr.io/acme/not-here
+        run: scripts/literal.sh
+""",
+            ),
+            ".ci/publish.sh": "crane push image.tar ghcr.io/acme/ci:1\n",
+            "deploy/push.sh": "#!/bin/sh\npodman push ghcr.io/acme/deploy:1\n",
+            "scripts/env.sh": "export IMAGE=ghcr.io/acme/env\ndocker push $IMAGE:1\n",
+            # GitHub substitutes no expression inside a script file.
+            "scripts/literal.sh": 'docker push "${{ env.NOT_HERE }}"\n',
+            "scripts/build.py": "#!/usr/bin/env python3\nprint('docker push ghcr.io/acme/py:1')\n",
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    found = [(p.path, p.line, p.image_resolved or p.image, p.via) for p in result.publications]
+    assert found == [
+        (".ci/publish.sh", 1, "ghcr.io/acme/ci", ".ci/publish.sh"),
+        ("deploy/push.sh", 2, "ghcr.io/acme/deploy", "deploy/push.sh"),
+        ("scripts/env.sh", 2, "ghcr.io/acme/env", "scripts/env.sh"),
+        ("scripts/literal.sh", 1, "${{ env.NOT_HERE }}", "scripts/literal.sh"),
+    ]
+
+
+def test_script_cycles_stop_and_are_reported(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  loop:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./a.sh
+""",
+            ),
+            "a.sh": "docker push ghcr.io/acme/a:1\n./b.sh\n",
+            "b.sh": "./a.sh\n",
+        }
+    )
+    result, problems = scan(repo)
+    assert [(p.path, p.line) for p in result.publications] == [("a.sh", 1)]
+    assert problems == [
+        Problem(
+            "b.sh", 1,
+            f"`a.sh` is not followed again: it is already read through {WF} -> a.sh -> b.sh",
+        )
+    ]
+
+
+def test_indirection_deeper_than_the_limit_is_a_problem(make_repo: RepoFactory) -> None:
+    files = {
+        WF: workflow("jobs:\n  deep:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./s1.sh\n")
+    }
+    for level in range(1, MAX_SCRIPT_DEPTH + 2):
+        files[f"s{level}.sh"] = f"./s{level + 1}.sh\ndocker push ghcr.io/acme/level{level}:1\n"
+    repo = make_repo(files)
+    result, problems = scan(repo)
+    levels = [p.image for p in result.publications]
+    assert levels == [f"ghcr.io/acme/level{n}" for n in range(MAX_SCRIPT_DEPTH, 0, -1)]
+    assert problems == [
+        Problem(
+            f"s{MAX_SCRIPT_DEPTH}.sh", 1,
+            f"`s{MAX_SCRIPT_DEPTH + 1}.sh` is not followed: it is more than {MAX_SCRIPT_DEPTH} "
+            "levels of local actions, reusable workflows and scripts deep",
+        )
+    ]
+
+
+def test_missing_local_action_and_reusable_workflow_are_problems(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  call:
+    uses: ./.github/workflows/missing.yml
+  steps:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/missing
+      - uses: ./../outside
+      - run: docker push ghcr.io/acme/still:1
+""",
+            )
+        }
+    )
+    result, problems = scan(repo)
+    assert [p.image for p in result.publications] == ["ghcr.io/acme/still"]
+    assert problems == [
+        Problem(WF, 5, "reusable workflow `./.github/workflows/missing.yml` is not in the repository"),
+        Problem(WF, 9, "local action `./.github/actions/missing` has no action.yml or action.yaml"),
+        Problem(WF, 10, "local action `./../outside` leaves the repository; not read"),
+    ]
+
+
+def test_a_javascript_local_action_has_no_steps_to_read(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                "jobs:\n  js:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/act/\n"
+            ),
+            "tools/act/action.yaml": "runs:\n  using: node20\n  main: index.js\n",
+        }
+    )
+    result, problems = scan(repo)
+    assert (result.publications, problems) == ([], [])
+    assert result.followed == ["tools/act/action.yaml"]
+
+
+def test_guards_in_the_callers_jobs_and_in_sibling_callee_jobs(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  publish:
+    uses: ./.github/workflows/reusable-publish.yml
+  attest:
+    needs: publish
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/attest-build-provenance@v2
+""",
+            ),
+            REUSABLE: """on: workflow_call
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push ghcr.io/acme/api:1
+  unrelated:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aquasecurity/trivy-action@0.28.0
+        with:
+          exit-code: 1
+  scan:
+    needs: push
+    runs-on: ubuntu-latest
+    steps:
+      - run: grype ghcr.io/acme/api:1
+""",
+        }
+    )
+    publication = single(scan(repo)[0])
+    assert publication.job == "publish/push"
+    assert publication.vuln_scan == VulnScan("grype", 17, False, REUSABLE)
+    assert publication.provenance is not None
+    assert (publication.provenance.kind, publication.provenance.path) == (
+        "attest-build-provenance", WF,
+    )

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from screens.commands import WizardCommands
 from screens.evidence import EvidenceList
@@ -15,7 +14,7 @@ from screens.literal import line
 from screens.modals import ConfirmModal, ExcerptModal, HelpModal
 from screens.review import Review
 from screens.start import StartScreen
-from screens.summary import SummaryScreen
+from screens.step import StepScreen
 from wizard.draft import missing
 from wizard.excerpt import read_excerpt
 from wizard.gates.model import CANDIDATE_TITLES
@@ -51,9 +50,9 @@ class ReleaseGateApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(StartScreen())
 
-    def _show(self, screen: Screen[None]) -> None:
+    def _show(self, screen: StepScreen) -> None:
         """Gate and summary screens replace each other; the start screen stays underneath."""
-        if isinstance(self.screen, GateScreen | SummaryScreen):
+        if isinstance(self.screen, StepScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
@@ -63,6 +62,9 @@ class ReleaseGateApp(App[int]):
         self._show(GateScreen(self.review, index))
 
     def show_summary(self) -> None:
+        # Imported here: the summary (and its table) is not needed to reach the first gate.
+        from screens.summary import SummaryScreen
+
         assert self.review is not None
         self._show(SummaryScreen(self.review))
 

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from screens.evidence import EvidenceList
 from screens.literal import line, plain, status
 from screens.signoff import FormValues, SignOffForm
+from screens.step import StepScreen
 from wizard.draft import verdict_changes
 from wizard.gates.model import CANDIDATE_TITLES, GateResult
 from wizard.record import AnswersError
@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 GATE_COUNT = 6
 
 
-class GateScreen(Screen[None]):
+class GateScreen(StepScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next", "Next"),
         Binding("escape", "back", "Back"),
+        Binding("tab", "app.focus_next", "Next field"),
     ]
     AUTO_FOCUS = "#findings"
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Markdown, Static
+from textual.widgets import Button, Footer, Static
 
 from screens.literal import line, plain
 from wizard.excerpt import Excerpt
@@ -109,6 +109,9 @@ class HelpModal(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
+        # Imported here: the Markdown widget is only needed once help is asked for.
+        from textual.widgets import Markdown
+
         text = (resources.files("screens") / "help.md").read_text(encoding="utf-8")
         with Vertical(classes="dialog help"), VerticalScroll(classes="dialog-scroll"):
             yield Markdown(text)

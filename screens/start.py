@@ -58,23 +58,23 @@ class StartScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.scanning = False
+        self.scanning = True
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="scan-panel"):
             yield Static(line("Scanning ", plain(self.app.root_text)), id="scan-title")
             yield ProgressBar(total=1.0, show_eta=False, id="scan-progress")
-            yield Static("", id="scan-stage", markup=False)
+            yield Static("listing files", id="scan-stage", markup=False)
             yield Static("Esc cancels the scan.", id="scan-hint", markup=False)
         yield EvidenceList(id="overview")
-        yield Static("Choose what to review:", id="picker-title", markup=False)
+        yield Static("Choose what to review (↑ ↓, Enter):", id="picker-title", markup=False)
         yield OptionList(id="picker", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Start"
-        self.start_scan()
+        self._scan()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_scan":
@@ -83,13 +83,13 @@ class StartScreen(Screen[None]):
             return not self.scanning
         return True
 
-    def start_scan(self) -> None:
-        self.scanning = True
-        self.set_class(True, "-scanning")
-        self.query_one("#scan-progress", ProgressBar).update(progress=0)
-        self.query_one("#scan-stage", Static).update("listing files")
+    def _show_scan_panel(self, scanning: bool) -> None:
+        # Widget by widget: toggling a class on the screen would restyle every descendant.
+        self.scanning = scanning
+        self.query_one("#scan-panel").display = scanning
+        for selector in ("#overview", "#picker-title", "#picker"):
+            self.query_one(selector).display = not scanning
         self.refresh_bindings()
-        self._scan()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan", description="scan")
     def _scan(self) -> None:
@@ -143,12 +143,14 @@ class StartScreen(Screen[None]):
         self.app.review = None
         self.query_one("#overview", EvidenceList).clear_rows()
         self.query_one("#picker", OptionList).clear_options()
-        self.start_scan()
+        self.query_one("#scan-progress", ProgressBar).update(progress=0)
+        self.query_one("#scan-stage", Static).update("listing files")
+        self.query_one("#scan-hint", Static).update("Esc cancels the scan.")
+        self._show_scan_panel(True)
+        self._scan()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
-        self.scanning = False
-        self.set_class(False, "-scanning")
-        self.refresh_bindings()
+        self._show_scan_panel(False)
         self.app.review = message.review
         self.show_review()
 

@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -27,6 +26,7 @@ from textual.widgets import (
 
 from screens.literal import STATUS_SYMBOLS, line, plain
 from screens.modals import ConfirmModal, MessageModal
+from screens.step import StepScreen
 from screens.toggles import Choice, Tick
 from wizard.draft import Decision, delete_draft, missing
 from wizard.gates.model import CANDIDATE_TITLES
@@ -57,7 +57,7 @@ def _cell(text: str) -> Text:
     return Text(printable(text, single_line=True))
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(StepScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "write", "Write record"),
         Binding("escape", "back", "Back"),
@@ -159,7 +159,7 @@ class SummaryScreen(Screen[None]):
                 _cell(f"{STATUS_SYMBOLS[gate.status]} {STATUS_WORDS[gate.status]}"),
                 _cell(verdict),
                 _cell(answer.name if answer and answer.verdict else ""),
-                _cell(shorten(answer.note, 60) if answer else ""),
+                _cell(shorten(answer.note, 40) if answer else ""),
                 key=gate.id,
             )
         self._show_missing()

@@ -86,7 +86,7 @@ def test_review_of_the_nix_image_to_a_written_keep_record(seed_repo: Path) -> No
 
             summary = screen_text(app)
             assert "2 Security-Parity ✗ NOT MET disagree Ada Maintainer" in squeezed(summary)
-            assert "cosign is planned; [bold]not[/] yet wired" in summary
+            assert "cosign is planned; [bold]not[/] yet wir…" in summary  # shortened to 40
             assert "✓ All six gates are signed off." in summary
             assert "Change is not offered: a change of authority needs all six gates met" in summary
             assert app.screen.query_one("#change", Choice).disabled
@@ -138,7 +138,12 @@ def test_name_and_email_come_from_git_config_and_are_validated(seed_repo: Path) 
             await pilot.press("ctrl+n")
             await pilot.pause()
             assert app.screen is screen
-            await answer(pilot, "agree", name="Grace", email="grace@example.org")
+            # With the mouse: pick Agree, fix the fields, click Next.
+            await pilot.click("#agree")
+            await answer(pilot, None, name="Grace", email="grace@example.org", advance=False)
+            assert screen.query_one("#agree", Choice).value
+            await pilot.click("#next")
+            await pilot.pause()
             assert isinstance(app.screen, GateScreen) and app.screen.index == 1
             # The next gate is prefilled with the identity used last.
             assert app.screen.query_one("#name", Input).value == "Grace"

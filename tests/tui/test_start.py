@@ -59,7 +59,7 @@ def test_esc_cancels_a_running_scan_and_r_scans_again(
             await pilot.press("r")
             await scanned(app, pilot)
             assert app.review is not None
-            assert "Choose what to review:" in screen_text(app)
+            assert "Choose what to review (↑ ↓, Enter):" in screen_text(app)
 
     asyncio.run(drive())
 

@@ -76,3 +76,8 @@ async def until(pilot: Pilot[int], condition: Callable[[], bool], timeout: float
 def squeezed(text: str) -> str:
     """`text` with runs of spaces collapsed, for rows whose column widths depend on content."""
     return re.sub(r" {2,}", " ", text)
+
+
+def flat(text: str) -> str:
+    """`text` as one line with single spaces, for sentences the screen wraps."""
+    return " ".join(text.split())

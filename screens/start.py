@@ -194,7 +194,9 @@ class StartScreen(Screen[None]):
         )
         for candidate in CANDIDATES:
             picker.add_option(Option(_met(review, candidate), id=candidate))
-        picker.highlighted = 0
+        picker.highlighted = next(
+            i for i in range(picker.option_count) if not picker.get_option_at_index(i).disabled
+        )
         picker.focus()
 
     def _overview(self, review: Review) -> None:
@@ -214,8 +216,11 @@ class StartScreen(Screen[None]):
         artifact = line(plain(scan.artifact or "unknown"), " (", plain(scan.artifact_source), ")")
         _row(overview, "Artifact", artifact)
         authority = scan.authority
-        title = CANDIDATE_TITLES.get(authority.current, "none")
-        _row(overview, "Authority", f"{title} ({authority.current})")
+        if authority.current in CANDIDATE_TITLES:
+            title = f"{CANDIDATE_TITLES[authority.current]} ({authority.current})"
+        else:
+            title = "none detected"
+        _row(overview, "Authority", title)
         if authority.reason:
             _row(overview, "", plain(authority.reason))
         for evidence in authority.evidence:

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import ProgressBar
+from textual.widgets import OptionList, ProgressBar
 
 import screens.review
 from screens.app import ReleaseGateApp, run_wizard
+from screens.gate import GateScreen
 from screens.start import StartScreen
+from tests.conftest import RepoFactory
 from tests.tui.driver import scanned, screen_text, until
 from wizard.facts import ScanResult
 from wizard.scan import scan_repository
@@ -93,3 +95,25 @@ def test_run_wizard_exit_code_says_whether_a_record_was_written(
     monkeypatch.setattr(ReleaseGateApp, "run", run)
     assert run_wizard(str(tmp_path), "runner-dashboard") == code
     assert seen == [(str(tmp_path), "runner-dashboard")]
+
+
+def test_without_a_current_authority_confirming_is_not_offered(make_repo: RepoFactory) -> None:
+    repo = make_repo({"README.md": "# A project that publishes nothing yet\n"})
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(repo))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await scanned(app, pilot)
+            text = screen_text(app)
+            assert "Authority   none detected" in text
+            assert "Confirm the current authority: no current authority was detected" in text
+            picker = app.screen.query_one("#picker", OptionList)
+            assert picker.get_option_at_index(0).disabled
+            assert picker.highlighted == 1
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, GateScreen)
+            assert app.review is not None and app.review.draft is not None
+            assert app.review.draft.candidate == "dockerfile-image"
+
+    asyncio.run(drive())

@@ -17,6 +17,7 @@ from wizard.draft import (
     Draft,
     DraftError,
     VerdictChange,
+    change_refusal,
     decision_request,
     load_draft,
     new_draft,
@@ -119,6 +120,10 @@ class Review:
         return decision_request(
             self.draft, self.scan, self.config, self.spec, self.evaluation, decision
         )
+
+    def change_refusal(self) -> str | None:
+        assert self.draft is not None
+        return change_refusal(self.draft, self.scan, self.config, self.spec, self.evaluation)
 
     def save(self) -> None:
         """Save the draft; a failure is kept as a sentence for the screen, never raised."""

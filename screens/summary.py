@@ -107,7 +107,7 @@ class SummaryScreen(StepScreen):
                 if current
                 else "Keep the current state (no release authority detected)"
             )
-            change_reason = self._change_refusal()
+            change_reason = self.review.change_refusal()
             with Horizontal(classes="form-row", id="decision-row"):
                 yield Label("Decision", classes="form-label")
                 with RadioSet(id="decision"):
@@ -163,16 +163,6 @@ class SummaryScreen(StepScreen):
                 key=gate.id,
             )
         self._show_missing()
-
-    def _change_refusal(self) -> str | None:
-        """Why "change" is not offered; the record API decides, the screen only shows it."""
-        evaluation = self.review.evaluation
-        assert self.review.draft is not None
-        if evaluation.change_allowed and not evaluation.current:
-            gaps = missing(self.review.draft, evaluation)
-            if gaps:
-                return "every gate needs a complete sign-off first"
-        return refusal(self.review.request("change"))
 
     def _show_missing(self) -> None:
         assert self.review.draft is not None

@@ -23,7 +23,7 @@ from wizard.facts import ScanResult
 from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult
 from wizard.gates.spec import GATE_IDS, Spec
 from wizard.record.answers import Person, SignOff, Verdict, note_required, utc_now
-from wizard.record.write import DecisionRequest
+from wizard.record.write import DecisionRequest, refusal
 
 SCHEMA = "release-gate.draft/v1"
 Decision = Literal["keep", "change"]
@@ -183,6 +183,19 @@ def decision_request(
         signoffs=signoffs(draft),
         decision_makers=decision_makers(draft),
     )
+
+
+def change_refusal(
+    draft: Draft, scan: ScanResult, config: Config, spec: Spec, evaluation: CandidateEvaluation
+) -> str | None:
+    """Why "change to the candidate" cannot be recorded from this draft; None when it can.
+
+    The record API decides (`refusal`); while sign-offs are still missing on a candidate whose
+    gates are all met, the answer is that they are missing.
+    """
+    if evaluation.change_allowed and not evaluation.current and missing(draft, evaluation):
+        return "every gate needs a complete sign-off first"
+    return refusal(decision_request(draft, scan, config, spec, evaluation, "change"))
 
 
 def save_draft(draft: Draft) -> Path:

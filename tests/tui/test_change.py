@@ -53,8 +53,19 @@ def test_all_gates_met_and_agreed_offers_and_records_the_change(tmp_path: Path) 
             assert "Nix image path — ✓ change allowed, 6 of 6 gates met" in screen_text(app)
             await pilot.press("down", "down", "enter")
             await pilot.pause()
-            for _ in range(6):
+            for _ in range(5):
                 await answer(pilot, "agree")
+            # One gate short: the summary says why "change" is not offered yet.
+            app.show_summary()
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            assert app.screen.query_one("#change", Choice).disabled
+            assert "Change is not offered: every gate needs a complete sign-off first" in (
+                screen_text(app)
+            )
+            app.show_gate(5)
+            await pilot.pause()
+            await answer(pilot, "agree")
             assert isinstance(app.screen, SummaryScreen)
             change = app.screen.query_one("#change", Choice)
             assert not change.disabled

@@ -19,6 +19,7 @@ from tree_sitter import Language, Node, Parser
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _BACKSLASH = re.compile(r"\\(.)", re.S)
 _IN_QUOTES_ESCAPE = re.compile(r"\\([\"\\$`])")
 # Values built by these node types are only known when the script runs.
@@ -128,27 +129,38 @@ def _mask(text: str) -> _Masked:
     return _Masked("".join(pieces), expressions, marker, rows, totals)
 
 
-def _text(node: Node) -> str:
-    raw = node.text
-    return raw.decode("utf-8", "replace") if raw is not None else ""
+def _ascii(text: str) -> bytes:
+    """`text` with every non-ASCII character replaced by a letter, one byte per character.
+
+    tree-sitter-bash 0.25's scanner crashes the process on some non-ASCII characters (`{` then
+    U+DC9CF); for the shell they are word characters either way, and lines stay the same.
+    """
+    if text.isascii():
+        return text.encode("ascii")
+    return _NON_ASCII.sub("a", text).encode("ascii")
 
 
-def _word(node: Node) -> str:
+def _text(node: Node, source: str) -> str:
+    # The parser saw one ASCII byte per character of `source`, so byte offsets index it.
+    return source[node.start_byte : node.end_byte]
+
+
+def _word(node: Node, source: str) -> str:
     """The word as the command receives it: quotes removed, expansions left as written."""
     kind = node.type
     if kind == "word":
-        text = _text(node)
+        text = _text(node, source)
         return _BACKSLASH.sub(r"\1", text) if "\\" in text else text
     if kind == "string":
-        inner = _text(node)[1:-1]
+        inner = _text(node, source)[1:-1]
         return _IN_QUOTES_ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
     if kind == "raw_string":
-        return _text(node)[1:-1]
+        return _text(node, source)[1:-1]
     if kind == "ansi_c_string":
-        return _text(node)[2:-1]
+        return _text(node, source)[2:-1]
     if kind == "concatenation":
-        return "".join(_word(child) for child in node.children)
-    return _text(node)
+        return "".join(_word(child, source) for child in node.children)
+    return _text(node, source)
 
 
 def _is_dynamic(node: Node) -> bool:
@@ -161,11 +173,11 @@ def _is_dynamic(node: Node) -> bool:
     return False
 
 
-def _swallows_failure(node: Node | None) -> bool:
+def _swallows_failure(node: Node | None, source: str) -> bool:
     """`true`, `:` or `exit 0`: the right side of `||` that hides a failure."""
     if node is None or node.type != "command":
         return False
-    words = [_text(c) for c in node.children if c.type != "variable_assignment"]
+    words = [_text(c, source) for c in node.children if c.type != "variable_assignment"]
     return bool(words) and (words[0] in _SWALLOWERS or words == ["exit", "0"])
 
 
@@ -187,7 +199,10 @@ class _Reader:
         self.pipes = 0
 
     def word(self, node: Node) -> str:
-        return self.masked.restore(_word(node))
+        return self.masked.restore(_word(node, self.masked.text))
+
+    def text(self, node: Node) -> str:
+        return _text(node, self.masked.text)
 
     def current(self, name: str) -> str | None:
         known, value = self.variable(name)
@@ -202,7 +217,7 @@ class _Reader:
         value_node = node.child_by_field_name("value")
         if name_node is None:
             return
-        name = _text(name_node)
+        name = self.text(name_node)
         value: str | None = ""
         if value_node is not None:
             if _is_dynamic(value_node):
@@ -241,7 +256,7 @@ class _Reader:
                 name_node = child.child_by_field_name("name")
                 value_node = child.child_by_field_name("value")
                 if name_node is not None:
-                    prefix[_text(name_node)] = self.word(value_node) if value_node else ""
+                    prefix[self.text(name_node)] = self.word(value_node) if value_node else ""
             elif kind == "command_name":
                 words.extend(self.word(c) for c in child.children)
             elif kind not in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
@@ -280,7 +295,7 @@ class _Reader:
                 self.assign(node)
                 children = [(c, context) for c in node.children]
             elif kind == "declaration_command":
-                declared = _text(node.children[0]) if node.children else ""
+                declared = self.text(node.children[0]) if node.children else ""
                 for child in node.children:
                     if child.type == "variable_assignment" and declared in _DECLARATIONS:
                         self.assign(child)
@@ -288,7 +303,7 @@ class _Reader:
             elif kind == "for_statement":
                 variable = node.child_by_field_name("variable")
                 if variable is not None:
-                    self.unknown(_text(variable))
+                    self.unknown(self.text(variable))
                 children = [(c, context) for c in node.children]
             elif kind == "redirected_statement":
                 redirected = self.redirects(node, context)
@@ -317,7 +332,7 @@ class _Reader:
         named = node.children
         operator = next((c.type for c in named if c.type in ("&&", "||")), None)
         parts = [c for c in named if c.type not in ("&&", "||")]
-        if operator == "||" and len(parts) == 2 and _swallows_failure(parts[1]):
+        if operator == "||" and len(parts) == 2 and _swallows_failure(parts[1], self.masked.text):
             guarded = _Context(True, context.stdin, context.stdout)
             return [(parts[0], guarded), (parts[1], context)]
         inherited = _Context(context.guarded, context.stdin, context.stdout)
@@ -327,7 +342,7 @@ class _Reader:
 def parse_script(text: str) -> ShellScript:
     """Every command of `text` (lines 1-based within `text`); never raises on bad input."""
     masked = _mask(text)
-    tree = _PARSER.parse(masked.text.encode("utf-8", "replace"))
+    tree = _PARSER.parse(_ascii(masked.text))
     reader = _Reader(masked)
     reader.read(tree.root_node)
     return ShellScript(reader.commands, reader.assignments)

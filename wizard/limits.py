@@ -24,3 +24,6 @@ MAX_MATRIX_COMBINATIONS = 256
 MAX_MARKDOWN_BYTES = 1024 * 1024
 """Largest Markdown file parsed for mentions; markdown-it-py's block parser needs ~3.5 s per MiB
 on hostile input (millions of short lines), real docs pages stay far below."""
+
+MAX_NEEDS_WALK = 1_000_000
+"""Most `needs:` edges walked per workflow to link a publication with guards in other jobs."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import RepoFactory
 from tests.scan.workflow_support import scan, single, workflow
-from wizard.facts import Provenance, Publication, Signing, VulnScan
+from wizard.facts import Problem, Provenance, Publication, Signing, VulnScan
 
 WF = ".github/workflows/release.yml"
 PUSH = """      - uses: docker/build-push-action@v6
@@ -226,3 +228,33 @@ jobs:
     )
     grants = [(p.job, p.id_token_write) for p in scan(repo)[0].publications]
     assert grants == [("publish", False), ("empty", False), ("all", True), ("read", False)]
+
+
+def test_needs_walk_over_the_limit_is_a_problem(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wizard.scan.linking.MAX_NEEDS_WALK", 3)
+    chain = "".join(
+        f"  j{i}:\n    needs: j{i - 1}\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - run: docker push ghcr.io/acme/j{i}:1\n"
+        for i in range(1, 6)
+    )
+    repo = make_repo(
+        {
+            WF: workflow(
+                "jobs:\n  j0:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: trivy image --exit-code 1 ghcr.io/acme/j1:1\n" + chain
+            )
+        }
+    )
+    result, problems = scan(repo)
+    assert [p.vuln_scan is not None for p in result.publications] == [
+        True, False, False, False, False,
+    ]
+    assert problems == [
+        Problem(
+            WF, None,
+            "`needs:` links more jobs than the 3 steps walked; scanners, signatures and "
+            "attestations in other jobs may be missing from its publications",
+        )
+    ]

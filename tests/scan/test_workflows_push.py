@@ -375,3 +375,68 @@ def test_heredocs_and_comments_are_not_commands(make_repo: RepoFactory) -> None:
         }
     )
     assert scan(repo)[0].publications == []
+
+
+def test_build_push_load_then_docker_push_keeps_the_dockerfile(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          context: web
+          load: true
+          tags: ghcr.io/acme/web:${{ github.sha }}
+      - run: docker push ghcr.io/acme/web:${{ github.sha }}
+"""
+            )
+        }
+    )
+    publication = single(scan(repo)[0])
+    assert (publication.line, publication.image) == (12, "ghcr.io/acme/web")
+    assert publication.build_source == BuildSource("dockerfile", "web/Dockerfile")
+    assert publication.tags == ["${{ github.sha }}"]
+    assert publication.buildx is True
+    assert publication.digest_output is False
+
+
+def test_matrix_of_a_reusable_workflow_caller(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  images:
+    strategy:
+      matrix:
+        name: [api, worker]
+        exclude:
+          - name: worker
+        include:
+          - name: cron
+    uses: ./.github/workflows/image.yml
+    with:
+      image: ghcr.io/acme/${{ matrix.name }}
+"""
+            ),
+            ".github/workflows/image.yml": """on:
+  workflow_call:
+    inputs:
+      image: {type: string}
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push "${{ inputs.image }}:latest"
+""",
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    found = [(p.job, p.image, p.image_resolved, p.via) for p in result.publications]
+    assert found == [
+        ("images/push", "${{ inputs.image }}", "ghcr.io/acme/api", ".github/workflows/image.yml"),
+        ("images/push", "${{ inputs.image }}", "ghcr.io/acme/cron", ".github/workflows/image.yml"),
+    ]

@@ -130,15 +130,15 @@ def _draft_images(
     pushed = push_value(item.frame)
     if pushed is None:
         return
-    images: dict[tuple[str, str], list[str]] = {}
+    images: dict[tuple[str, str], dict[str, None]] = {}
     for reference in references:
         written = split_reference(reference)
         resolved = split_reference(item.resolve(reference))
         tag = written.tag or resolved.tag
-        bucket = images.setdefault((written.name, resolved.name), [])
-        if tag and tag not in bucket:
-            bucket.append(tag)
-    for (written_name, resolved_name), tags in images.items() or {("", ""): []}.items():
+        bucket = images.setdefault((written.name, resolved.name), {})
+        if tag:
+            bucket[tag] = None
+    for (written_name, resolved_name), tags in images.items() or {("", ""): {}}.items():
         facts.drafts.append(
             PushDraft(
                 kind="image",
@@ -146,7 +146,7 @@ def _draft_images(
                 line=item.line,
                 image=written_name or None,
                 image_resolved=resolved_name or None,
-                tags=tags,
+                tags=list(tags),
                 build_source=source,
                 push=pushed,
                 digest_output=digest,

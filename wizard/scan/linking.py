@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wizard.facts import Publication, Signing, VulnScan
+from wizard.limits import MAX_NEEDS_WALK
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import registry_of
 from wizard.scan.findings import JobFacts, NixBuildHit, PushDraft, strongest
+from wizard.scan.indirection import ProblemLog
 
 
 @dataclass
@@ -34,6 +36,7 @@ class JobNode:
 
 class _Graph:
     def __init__(self, nodes: list[JobNode]) -> None:
+        self.budget = MAX_NEEDS_WALK
         self.nodes = {node.id: node for node in nodes}
         self.needs = {node.id: [n for n in node.needs if n in self.nodes] for node in nodes}
         self.needed_by: dict[str, list[str]] = {node.id: [] for node in nodes}
@@ -44,12 +47,12 @@ class _Graph:
             if node.parent in self.children:
                 self.children[node.parent].append(node.id)
 
-    @staticmethod
-    def _reach(start: str, edges: dict[str, list[str]]) -> list[str]:
+    def _reach(self, start: str, edges: dict[str, list[str]]) -> list[str]:
         seen: dict[str, None] = {}
         stack = list(edges.get(start, []))
-        while stack:
+        while stack and self.budget > 0:
             current = stack.pop()
+            self.budget -= 1
             if current not in seen:
                 seen[current] = None
                 stack.extend(edges.get(current, []))
@@ -64,6 +67,8 @@ class _Graph:
     def linked(self, node: JobNode) -> list[JobNode]:
         """The node itself first, then every job it needs or that needs it, at its level and at
         every calling level above it, with the jobs of the workflows those jobs call."""
+        if self.budget <= 0:
+            return [node]
         ancestors: list[str] = []
         parent = node.parent
         while parent is not None and parent in self.nodes and parent not in ancestors:
@@ -90,11 +95,26 @@ def _registry(draft: PushDraft) -> str | None:
     return registry_of(draft.image_resolved or draft.image)
 
 
+def _key(node: JobNode, draft: PushDraft) -> tuple[object, ...]:
+    """What tells two drafts of one job apart (matrix combinations often repeat a draft)."""
+    source = draft.build_source
+    return (
+        node.id, draft.frame.path, draft.line, draft.kind, draft.image, draft.image_resolved,
+        tuple(draft.tags), source.kind, source.ref, draft.push, draft.frame.via,
+        draft.digest_output, draft.provenance and draft.provenance.kind,
+    )
+
+
 def publications(
-    ctx: ScanContext, workflow: str, triggers: list[str], nodes: list[JobNode]
+    ctx: ScanContext,
+    workflow: str,
+    triggers: list[str],
+    nodes: list[JobNode],
+    problem: ProblemLog,
 ) -> list[Publication]:
     graph = _Graph(nodes)
     found: list[Publication] = []
+    seen: set[tuple[object, ...]] = set()
     for node in nodes:
         if not node.facts.drafts:
             continue
@@ -103,6 +123,10 @@ def publications(
         signing = _best_signing([s for job in linked for s in job.facts.signings])
         provenances = [p for job in linked for p in job.facts.provenances]
         for draft in node.facts.drafts:
+            key = _key(node, draft)
+            if key in seen:
+                continue
+            seen.add(key)
             own = [draft.provenance] if draft.provenance else []
             publication = Publication(
                 kind=draft.kind,
@@ -129,8 +153,13 @@ def publications(
                 id_token_write=node.id_token,
                 digest_output=draft.digest_output,
             )
-            if publication not in found:
-                found.append(publication)
+            found.append(publication)
+    if graph.budget <= 0:
+        problem(
+            workflow, None,
+            f"`needs:` links more jobs than the {MAX_NEEDS_WALK} steps walked; scanners, "
+            "signatures and attestations in other jobs may be missing from its publications",
+        )
     return found
 
 
@@ -140,10 +169,12 @@ def nix_builds(
     """(job, build) for every flake attr built that the same workflow does not publish."""
     refs = {p.build_source.ref for p in published if p.build_source.kind == "nix"}
     builds: list[tuple[str, NixBuildHit]] = []
+    seen: set[tuple[str, str, int, str]] = set()
     for node in nodes:
         for hit in node.facts.nix_builds:
-            entry = (node.id, hit)
+            key = (node.id, hit.path, hit.line, hit.attr)
             # A FlakeHub release (`.`) publishes the whole flake, every attr with it.
-            if "." not in refs and f".#{hit.attr}" not in refs and entry not in builds:
-                builds.append(entry)
+            if "." not in refs and f".#{hit.attr}" not in refs and key not in seen:
+                seen.add(key)
+                builds.append((node.id, hit))
     return builds

@@ -41,12 +41,12 @@ _ATTESTATIONS: dict[str, ProvenanceKind] = {
     "anchore/sbom-action": "sbom",
 }
 
-Images = dict[tuple[str, str], list[str]]  # (image as written, image resolved) -> tags
+# (image as written, image resolved) -> its tags, in order, each once
+Images = dict[tuple[str, str], dict[str, None]]
 
 
 def _add(images: Images, written: str, resolved: str, tags: list[str]) -> None:
-    bucket = images.setdefault((written, resolved), [])
-    bucket.extend(tag for tag in tags if tag not in bucket)
+    images.setdefault((written, resolved), {}).update(dict.fromkeys(tags))
 
 
 def _metadata_images(step: ActionStep) -> list[tuple[str, str]]:
@@ -142,7 +142,7 @@ def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: Pro
         provenances.append(Provenance("buildx-provenance", step.line, step.frame.path))
     if flag(step.input("sbom"), step.frame.scope) is True or "type=sbom" in attests:
         provenances.append(Provenance("sbom", step.line, step.frame.path))
-    for (written, resolved), tags in images.items() or {("", ""): []}.items():
+    for (written, resolved), tags in images.items() or {("", ""): {}}.items():
         facts.drafts.append(
             PushDraft(
                 kind="image",
@@ -150,7 +150,7 @@ def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: Pro
                 line=step.line,
                 image=written or None,
                 image_resolved=resolved or None,
-                tags=tags,
+                tags=list(tags),
                 build_source=source,
                 push=pushed,
                 digest_output=True,

@@ -240,7 +240,7 @@ def scan_workflows(ctx: ScanContext) -> WorkflowScan:
         if only_called(triggers):
             continue
         nodes = reader.jobs(path, path, root, None)
-        found = publications(ctx, path, triggers, nodes)
+        found = publications(ctx, path, triggers, nodes, reader.problem)
         result.publications.extend(found)
         result.nix_builds.extend(
             NixBuild(path, job, hit.path, hit.line, hit.attr, list(triggers))

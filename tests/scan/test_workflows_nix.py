@@ -156,8 +156,8 @@ def test_cachix_action_pushes_only_with_credentials(make_repo: RepoFactory) -> N
       - uses: cachix/cachix-action@v15
         with:
           name: acme
-          signingKey: ${{ secrets.CACHIX_SIGNING_KEY }}
-          skipPush: true
+          signingkey: ${{ secrets.CACHIX_SIGNING_KEY }}
+          SKIPPUSH: true
       - run: nix build .#skipped
 """
             )

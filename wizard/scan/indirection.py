@@ -76,7 +76,13 @@ class ActionStep:
     step_id: str | None
 
     def input(self, key: str) -> Any:
-        return self.inputs.get(key) if isinstance(self.inputs, YMap) else None
+        """A `with:` value; GitHub matches input names without regard to case."""
+        if not isinstance(self.inputs, YMap):
+            return None
+        if key in self.inputs:
+            return self.inputs[key]
+        lowered = key.lower()
+        return next((v for k, v in self.inputs.items() if k.lower() == lowered), None)
 
     def text(self, key: str) -> str | None:
         """The input as text with static `${{ }}` resolved; None when absent or not a scalar."""

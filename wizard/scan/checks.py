@@ -10,7 +10,7 @@ from wizard.facts import Provenance, Signing, VulnScan
 from wizard.scan.arguments import parse_arguments
 from wizard.scan.expressions import is_digest_reference
 from wizard.scan.findings import JobFacts, JobState, fails_job
-from wizard.scan.indirection import CommandStep
+from wizard.scan.items import CommandStep
 
 _TRIVY_OPTIONS = {
     "--exit-code": 1, "--severity": 1, "-s": 1, "--format": 1, "-f": 1, "--output": 1,

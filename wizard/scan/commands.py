@@ -12,7 +12,7 @@ from wizard.facts import BuildSource, Provenance
 from wizard.scan.arguments import Arguments, parse_arguments
 from wizard.scan.findings import JobFacts, JobState
 from wizard.scan.image_drafts import draft_images, image_key, local_path
-from wizard.scan.indirection import CommandStep
+from wizard.scan.items import CommandStep
 from wizard.scan.nix_commands import attr_of_path, attr_of_pipe, binary_cache, nix
 
 _ENGINE_GLOBALS = {

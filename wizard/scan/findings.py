@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from wizard.facts import BuildSource, Provenance, PublicationKind, Signing, VulnScan
 from wizard.scan.expressions import condition, flag
-from wizard.scan.indirection import ActionStep, Frame
+from wizard.scan.items import ActionStep, Frame
 
 ProvenanceKind = Literal["attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom"]
 PROVENANCE_STRENGTH = ("attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom")

@@ -7,7 +7,7 @@ import posixpath
 from wizard.facts import BuildSource, Provenance
 from wizard.scan.expressions import split_reference
 from wizard.scan.findings import JobFacts, PushDraft, push_value
-from wizard.scan.indirection import CommandStep
+from wizard.scan.items import CommandStep
 
 
 def image_key(item: CommandStep, reference: str) -> str:

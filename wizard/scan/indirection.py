@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from wizard.limits import MAX_SCRIPT_DEPTH
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, static_env, text_of
-from wizard.scan.shell import ShellCommand, ShellScript, expand_variables, parse_script
+from wizard.scan.items import (
+    ActionStep,
+    CommandStep,
+    Frame,
+    Item,
+    ProblemLog,
+    RunDefaults,
+    normal_path,
+)
+from wizard.scan.shell import ShellCommand, ShellScript, parse_script
 from wizard.scan.triggers import input_defaults
 from wizard.yamlsafe import YMap, YSeq, YStr
 
@@ -28,114 +37,6 @@ _POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 _WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 _SHEBANG_SHELL = re.compile(r"^#!\s*\S*?(?:/env\s+)?(?:\S*/)?(?:ba|da|z|k)?sh\b")
-
-
-class ProblemLog:
-    """Problems of this scan, each reported once however often a shared file is reached."""
-
-    def __init__(self, ctx: ScanContext) -> None:
-        self.ctx = ctx
-        self.seen: set[tuple[str, int | None, str]] = set()
-
-    def __call__(self, path: str, line: int | None, message: str) -> None:
-        key = (path, line, message)
-        if key not in self.seen:
-            self.seen.add(key)
-            self.ctx.problem(path, line, message)
-
-
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """Where a step is written and what it sees when it runs."""
-
-    root: str  # the workflow the run starts from
-    path: str  # the file the step is written in
-    via: tuple[str, ...]  # local files followed from `root` to reach `path`
-    scope: Scope
-    conditions: tuple[Any, ...]  # `if:` values: the step's own first, then enclosing steps/jobs
-    continue_on_error: tuple[Any, ...]
-    workdir: str = ""  # repository-relative working directory of `run:` steps
-    action_dir: str | None = None  # the composite action the step belongs to
-    # A script file read through a command: GitHub substitutes no `${{ }}` in it, and its
-    # positional parameters are the invoking command's arguments.
-    script_arguments: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunDefaults:
-    shell: str = "bash"
-    workdir: str = ""
-
-
-@dataclass(slots=True)
-class ActionStep:
-    frame: Frame
-    name: str  # `owner/repo[/path]`, lower case, without `@ref`
-    line: int  # the `uses:` line
-    inputs: Any  # the `with:` value
-    step_id: str | None
-
-    def input(self, key: str) -> Any:
-        """A `with:` value; GitHub matches input names without regard to case."""
-        if not isinstance(self.inputs, YMap):
-            return None
-        if key in self.inputs:
-            return self.inputs[key]
-        lowered = key.lower()
-        return next((v for k, v in self.inputs.items() if k.lower() == lowered), None)
-
-    def text(self, key: str) -> str | None:
-        """The input as text with static `${{ }}` resolved; None when absent or not a scalar."""
-        value = text_of(self.input(key))
-        return None if value is None else self.frame.scope.resolve(value)
-
-
-@dataclass(slots=True)
-class CommandStep:
-    frame: Frame
-    command: ShellCommand
-    script: ShellScript
-    line: int  # the command's line in `frame.path`
-    step_id: str | None
-
-    def variable(self, name: str) -> str | None:
-        """A shell variable's literal value here: assigned earlier in the script, a script
-        argument, else from env (whose `${{ }}` GitHub substituted)."""
-        assigned, value = self.script.variable(name, self.command.position)
-        if assigned:
-            return value
-        if name in self.command.prefix_env:
-            return self.command.prefix_env[name]
-        arguments = self.frame.script_arguments
-        if name.isdigit() and arguments is not None:
-            index = int(name) - 1
-            return arguments[index] if 0 <= index < len(arguments) else None
-        env = self.frame.scope.env.get(name)
-        return None if env is None else self.frame.scope.resolve(env)
-
-    def resolve(self, text: str) -> str:
-        """`text` with literal shell variables and static expressions substituted (expressions
-        only where GitHub substitutes them: in workflow and action text, not in script files)."""
-        in_yaml = self.frame.script_arguments is None
-        for _ in range(3):
-            resolved = expand_variables(text, self.variable)
-            if in_yaml:
-                resolved = self.frame.scope.resolve(resolved)
-            if resolved == text:
-                break
-            text = resolved
-        return text
-
-
-Item = ActionStep | CommandStep
-
-
-def normal_path(base: str, path: str) -> str | None:
-    """`path` relative to `base`, normalised; None when it leaves the repository."""
-    joined = posixpath.normpath(posixpath.join(base, path)) if base else posixpath.normpath(path)
-    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
-        return None
-    return "" if joined == "." else joined
 
 
 def is_posix_shell(shell: str) -> bool:

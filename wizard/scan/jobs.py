@@ -16,7 +16,7 @@ from wizard.scan.checks import CHECK_COMMANDS
 from wizard.scan.commands import PUSH_COMMANDS
 from wizard.scan.expressions import text_of
 from wizard.scan.findings import JobFacts, JobState
-from wizard.scan.indirection import ActionStep, Item, ProblemLog, RunDefaults, normal_path
+from wizard.scan.items import ActionStep, Item, ProblemLog, RunDefaults, normal_path
 from wizard.scan.steps import recognise_action
 from wizard.yamlsafe import YMap, YSeq
 

@@ -12,7 +12,7 @@ from wizard.limits import MAX_NEEDS_WALK
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import registry_of
 from wizard.scan.findings import JobFacts, NixBuildHit, PushDraft, strongest
-from wizard.scan.indirection import ProblemLog
+from wizard.scan.items import ProblemLog
 
 
 @dataclass

@@ -12,7 +12,7 @@ from wizard.scan.arguments import Arguments, parse_arguments
 from wizard.scan.expressions import unresolved
 from wizard.scan.findings import JobFacts, JobState, NixBuildHit, PushDraft, nix_attr, push_value
 from wizard.scan.image_drafts import draft_images, local_path
-from wizard.scan.indirection import CommandStep
+from wizard.scan.items import CommandStep
 from wizard.scan.shell import ShellCommand, parse_script
 
 _NIX_OPTIONS = {

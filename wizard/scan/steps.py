@@ -24,7 +24,7 @@ from wizard.scan.findings import (
     fails_job,
     push_value,
 )
-from wizard.scan.indirection import ActionStep, ProblemLog
+from wizard.scan.items import ActionStep, ProblemLog
 from wizard.yamlsafe import YMap
 
 _METADATA_TAGS = re.compile(r"^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$")

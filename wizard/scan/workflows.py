@@ -20,7 +20,8 @@ from wizard.facts import Provenance, Publication, ValidationBuild
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, static_env, text_of
 from wizard.scan.findings import JobFacts
-from wizard.scan.indirection import Frame, ProblemLog, StepReader, normal_path
+from wizard.scan.indirection import StepReader
+from wizard.scan.items import Frame, ProblemLog, normal_path
 from wizard.scan.jobs import (
     Combination,
     id_token_grant,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from tests.conftest import RepoFactory
 from tests.helpers import context_for
 from tests.scan.workflow_support import scan
 from wizard.facts import Problem
+from wizard.sample import commit_files, init_repo
 from wizard.scan.shell import parse_script
 from wizard.scan.workflows import scan_workflows
 
@@ -144,46 +146,105 @@ _DOCUMENTS = st.recursive(
 )
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+def _shaped(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    """Mostly the expected shape, sometimes anything at all in its place."""
+    return st.one_of(strategy, strategy, strategy, strategy, _DOCUMENTS)
+
+
+_USES = st.sampled_from(
+    [
+        "docker/build-push-action@v6", "docker/metadata-action@v5", "./.github/actions/a",
+        "cachix/cachix-action@v15", "aquasecurity/trivy-action@0.28.0", "anchore/scan-action@v4",
+        "actions/attest-build-provenance@v2", "DeterminateSystems/flakehub-push@main",
+        "docker/setup-buildx-action@v3", "snyk/actions/docker@master", "./missing",
+    ]
 )
-@given(workflow=_DOCUMENTS, action=_DOCUMENTS, called=_DOCUMENTS)
+_RUN = st.lists(
+    st.sampled_from(
+        [
+            "docker push $IMAGE:1", "IMAGE=ghcr.io/a/${{ matrix.image }}", "./s.sh a b",
+            "nix build .#x -o out", "docker load < out", "docker tag x ghcr.io/a/y:1",
+            "docker buildx build --push -t ${{ env.X }} .", "cosign sign $IMAGE@$DIGEST",
+            "echo DIGEST=${{ steps.b.outputs.digest }} >> $GITHUB_ENV", "trivy image x || true",
+            "cachix push c ./out", "nix run .#x.copyToRegistry", "skopeo copy a docker://b",
+            "bash -c 'docker push x'", "source s.sh", "nix copy --to s3://b .#x",
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+).map("\n".join)
+_WITH = st.dictionaries(
+    st.sampled_from(["push", "tags", "images", "file", "context", "outputs", "name", "authToken",
+                     "exit-code", "fail-build", "provenance", "sbom", "image", "skipPush"]),
+    _SCALARS,
+    max_size=5,
+)
+_STEP_EXTRAS = {
+    "id": _SCALARS, "if": _SCALARS, "shell": _SCALARS, "continue-on-error": _SCALARS,
+    "env": _shaped(st.dictionaries(st.sampled_from(["X", "IMAGE"]), _SCALARS)),
+    "working-directory": _SCALARS,
+}
+_STEP = st.one_of(
+    st.fixed_dictionaries({"run": _shaped(_RUN)}, optional=_STEP_EXTRAS),
+    st.fixed_dictionaries({"uses": _shaped(_USES)}, optional={"with": _shaped(_WITH)}),
+)
+_STEPS = _shaped(st.lists(_STEP, min_size=1, max_size=5))
+_MATRIX = st.fixed_dictionaries(
+    {"matrix": _shaped(st.dictionaries(
+        st.sampled_from(["image", "include", "exclude"]),
+        _shaped(st.lists(st.one_of(_SCALARS, st.dictionaries(st.just("image"), _SCALARS)))),
+    ))}
+)
+_JOB_EXTRAS = {
+    "needs": _shaped(st.lists(st.sampled_from(["a", "b", "c"]))), "permissions": _SCALARS,
+    "strategy": _shaped(_MATRIX), "if": _SCALARS, "env": _WITH, "continue-on-error": _SCALARS,
+}
+_JOB = st.one_of(
+    st.fixed_dictionaries({"runs-on": _SCALARS, "steps": _STEPS}, optional=_JOB_EXTRAS),
+    st.fixed_dictionaries(
+        {"uses": _shaped(st.just("./.github/workflows/w.yml"))},
+        optional={**_JOB_EXTRAS, "with": _shaped(_WITH)},
+    ),
+)
+_WORKFLOW = st.fixed_dictionaries(
+    {
+        "on": _shaped(st.sampled_from(["push", "workflow_call"])),
+        "jobs": _shaped(st.dictionaries(st.sampled_from(["a", "b", "c"]), _JOB, min_size=1)),
+    },
+    optional={"env": _WITH, "permissions": _SCALARS},
+)
+_ACTION = st.fixed_dictionaries(
+    {"runs": _shaped(st.fixed_dictionaries({"using": st.just("composite"), "steps": _STEPS}))},
+    optional={"inputs": _DOCUMENTS},
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One committed repository whose files each generated example rewrites."""
+    repo = init_repo(tmp_path_factory.mktemp("fuzz"))
+    paths = [".github/workflows/any.yml", ".github/workflows/w.yml", ".github/actions/a/action.yml"]
+    commit_files(repo, {**dict.fromkeys(paths, ""), "s.sh": ""}, "fuzz fixture")
+    return repo
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workflow=_shaped(_WORKFLOW), action=_shaped(_ACTION), called=_shaped(_WORKFLOW))
 def test_any_yaml_shaped_workflow_never_raises(
-    make_repo: RepoFactory, tmp_path: Path, workflow: object, action: object, called: object
+    fuzz_repo: Path, workflow: object, action: object, called: object
 ) -> None:
-    repo = _hypothesis_repo(make_repo, tmp_path)
     files = {
         ".github/workflows/any.yml": workflow,
         ".github/actions/a/action.yml": action,
         ".github/workflows/w.yml": called,
     }
     for rel, document in files.items():
-        (repo / rel).write_text(yaml.safe_dump(document), encoding="utf-8")
-    (repo / "s.sh").write_text("docker push ghcr.io/a/b:1\n./s.sh\n", encoding="utf-8")
-    ctx = context_for(repo)
+        (fuzz_repo / rel).write_text(yaml.safe_dump(document), encoding="utf-8")
+    (fuzz_repo / "s.sh").write_text("docker push ghcr.io/a/b:1\n./s.sh\n", encoding="utf-8")
+    ctx = context_for(fuzz_repo)
     result = scan_workflows(ctx)
     assert all(isinstance(p, Problem) for p in ctx.problems)
     assert all(p.line > 0 for p in result.publications)
-
-
-_repos: dict[str, Path] = {}
-
-
-def _hypothesis_repo(make_repo: RepoFactory, tmp_path: Path) -> Path:
-    """One repository per test run; each example rewrites its files."""
-    key = str(tmp_path)
-    if key not in _repos:
-        _repos[key] = make_repo(
-            {
-                ".github/workflows/any.yml": "",
-                ".github/workflows/w.yml": "",
-                ".github/actions/a/action.yml": "",
-                "s.sh": "",
-            }
-        )
-    return _repos[key]
 
 
 def test_non_ascii_that_crashes_the_bash_grammar_is_read_safely() -> None:

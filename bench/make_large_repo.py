@@ -96,7 +96,11 @@ def commit_all(dest: Path) -> str:
     for args in (["init", "-q", "-b", "main"], ["add", "-A"],
                  ["commit", "-q", "-m", "Generated monorepo for the scale benchmark"],
                  # Packed, as a clone would be: 60,000 loose objects take ten times the disk.
-                 ["repack", "-a", "-d", "-q", "--window=0"], ["prune-packed"]):
+                 ["repack", "-a", "-d", "-q", "--window=0"], ["prune-packed"],
+                 # Files written in the index's own second are "racily clean" and make every
+                 # `git status` re-read them; rewriting the index now settles that, as in a
+                 # clone that has been sitting for a while.
+                 ["update-index", "-q", "--really-refresh"]):
         subprocess.run([*git, *args], cwd=dest, env=env, check=True)
     head = subprocess.run([*git, "rev-parse", "HEAD"], cwd=dest, env=env, check=True,
                           capture_output=True, text=True)
@@ -125,8 +129,10 @@ def large_repo(path: Path | None, keep: bool = False, seed: int = 0) -> Iterator
         return
     dest = Path(tempfile.mkdtemp(prefix="release-gate-bench-"))
     print(f"generating the repository in {dest} ...", file=sys.stderr)
-    counts = build_large_repo(dest, seed)
-    print(", ".join(f"{count:,} {name}" for name, count in counts.items()), file=sys.stderr)
+    # In a child process: the generated text would otherwise stay in this process, and every
+    # command measured later inherits its parent's resident size in its peak RSS (ru_maxrss is
+    # taken over the forked image before exec).
+    subprocess.run([sys.executable, __file__, str(dest), "--seed", str(seed)], check=True)
     try:
         yield dest
     finally:

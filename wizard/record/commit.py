@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import git
-
 from wizard.record.errors import CommitError
 
 
 def commit_record(root: Path, paths: list[Path], record_id: str, title: str) -> str:
     """Stage and commit exactly `paths` with `git commit -S`; return the new commit id."""
+    # GitPython costs ~0.1 s to import; only `--commit` needs it, so the wizard and CI do not pay.
+    import git
+
     repo = git.Repo(root)
     relative = [str(p.relative_to(root)) for p in paths]
     try:

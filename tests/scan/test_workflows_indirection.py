@@ -283,3 +283,35 @@ jobs:
     assert (publication.provenance.kind, publication.provenance.path) == (
         "attest-build-provenance", WF,
     )
+
+
+def test_composite_action_runs_a_script_next_to_it(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                "jobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: ./.github/actions/publish\n        with:\n          tag: v1\n"
+            ),
+            ACTION: """runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        TAG: ${{ inputs.tag }}
+      run: |
+        "${{ github.action_path }}/push.sh"
+        bash "$GITHUB_ACTION_PATH/sign.sh"
+""",
+            ".github/actions/publish/push.sh": 'docker push "ghcr.io/acme/api:$TAG"\n',
+            ".github/actions/publish/sign.sh": 'cosign sign --key k "ghcr.io/acme/api:$TAG"\n',
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    publication = single(result)
+    push = ".github/actions/publish/push.sh"
+    assert (publication.path, publication.line, publication.via) == (push, 1, f"{ACTION} -> {push}")
+    assert (publication.image, publication.tags) == ("ghcr.io/acme/api", ["$TAG"])
+    assert publication.signing == Signing(
+        "cosign", "key", False, 1, ".github/actions/publish/sign.sh"
+    )

@@ -15,8 +15,8 @@ from screens.signoff import FormValues, SignOffForm
 from screens.step import StepScreen
 from wizard.draft import verdict_changes
 from wizard.gates.model import CANDIDATE_TITLES, GateResult
-from wizard.record import AnswersError
 from wizard.record.answers import note_required, validate_person
+from wizard.record.errors import AnswersError
 
 if TYPE_CHECKING:
     from screens.app import ReleaseGateApp

@@ -29,8 +29,8 @@ from wizard.facts import Fact, ScanResult
 from wizard.gates import evaluate, load_spec
 from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult
 from wizard.gates.spec import Spec
-from wizard.record import DecisionRequest, Person, git_identity
-from wizard.record.answers import Verdict
+from wizard.record.answers import Person, Verdict, git_identity
+from wizard.record.write import DecisionRequest
 from wizard.repo import Repo
 from wizard.scan import Progress, scan_repository
 from wizard.signing import SigningConfig, SigningError, signing_config

@@ -13,8 +13,7 @@ from screens.literal import plain
 from screens.toggles import Choice
 from wizard.draft import GateAnswer, VerdictChange
 from wizard.gates.model import GateResult
-from wizard.record import Person
-from wizard.record.answers import Verdict
+from wizard.record.answers import Person, Verdict
 
 
 @dataclass(frozen=True)

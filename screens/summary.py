@@ -31,9 +31,9 @@ from screens.toggles import Choice, Tick
 from wizard.draft import Decision, delete_draft, missing
 from wizard.gates.model import CANDIDATE_TITLES
 from wizard.gates.render import STATUS_WORDS
-from wizard.record import AnswersError, CommitError, DecisionRefused, WrittenRecord, write_decision
+from wizard.record.errors import AnswersError, CommitError, DecisionRefused
 from wizard.record.store import RecordExists
-from wizard.record.write import refusal
+from wizard.record.write import WrittenRecord, refusal, write_decision
 from wizard.repo import RepoError
 from wizard.signing import SigningError
 from wizard.text import printable, shorten

@@ -71,8 +71,8 @@ def _evaluate(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any]]:
 def _cmd_decide(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from wizard.record import DecisionRequest, git_identity, load_answers, write_decision
-    from wizard.record.answers import validate_signoffs
+    from wizard.record.answers import git_identity, load_answers, validate_signoffs
+    from wizard.record.write import DecisionRequest, write_decision
 
     answers_path = Path(args.answers)
     result, config, spec, evaluations = _evaluate(args)
@@ -106,7 +106,7 @@ def _cmd_decide(args: argparse.Namespace) -> int:
 def _cmd_sign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from wizard.record import sign_record
+    from wizard.record.sign import sign_record
 
     count = sign_record(Path(args.record))
     print(f"signed {args.record}: {count} signature(s)")
@@ -116,7 +116,7 @@ def _cmd_sign(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from wizard.record import verify_record
+    from wizard.record.verify import verify_record
 
     signers = Path(args.allowed_signers) if args.allowed_signers else None
     outcome = verify_record(Path(args.record), allowed_signers=signers)

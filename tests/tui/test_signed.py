@@ -13,7 +13,7 @@ from screens.summary import SummaryScreen
 from screens.toggles import Choice, Tick
 from tests.signing.keys import make_ssh_key
 from tests.tui.driver import answer, scanned, screen_text
-from wizard.record import verify_record
+from wizard.record.verify import verify_record
 from wizard.sample import build_seed_repo
 
 RECORDS = "docs/decisions/release-authority"

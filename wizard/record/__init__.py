@@ -1,35 +1,3 @@
-"""Decision records: write (shared by the TUI and `decide`), sign, verify."""
-
-from wizard.record.answers import (
-    Answers,
-    Person,
-    SignOff,
-    git_identity,
-    load_answers,
-    note_required,
-    utc_now,
-)
-from wizard.record.errors import AnswersError, CommitError, DecisionRefused, RecordUnusable
-from wizard.record.sign import sign_record
-from wizard.record.verify import VerifyResult, verify_record
-from wizard.record.write import DecisionRequest, WrittenRecord, write_decision
-
-__all__ = [
-    "Answers",
-    "AnswersError",
-    "CommitError",
-    "DecisionRefused",
-    "DecisionRequest",
-    "Person",
-    "RecordUnusable",
-    "SignOff",
-    "VerifyResult",
-    "WrittenRecord",
-    "git_identity",
-    "load_answers",
-    "note_required",
-    "sign_record",
-    "utc_now",
-    "verify_record",
-    "write_decision",
-]
+"""Decision records: answers and sign-offs (`answers`), content (`content`), writing shared by the
+TUI and `decide` (`write`), signing (`sign`), verification (`verify`), the record in force
+(`lookup`). Import the submodule you need; this package imports nothing so `scan` stays light."""

@@ -6,6 +6,7 @@ reports a failure as a FileProblem sentence instead of raising something unexpec
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -99,12 +100,18 @@ class Repo:
         self.root = Path(top).resolve()
         self._root_prefix = str(self.root) + os.sep
         self._blobs: dict[str, str] = {}
+        self._real_dirs: dict[str, str] = {"": str(self.root)}
+        self._untracked: list[str] = []
         self.info = self._read_info()
 
     def _read_info(self) -> RepoInfo:
         head = run_git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
         branch = run_git(self.root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-        status = run_git(self.root, "status", "--porcelain", "--ignore-submodules=dirty")
+        # One walk of the working tree gives both the dirty flag and the untracked files.
+        status = run_git(
+            self.root, "status", "--porcelain=v1", "-z", "-uall", "--ignore-submodules=dirty"
+        )
+        self._untracked = [e[3:] for e in status.split("\0") if e.startswith("?? ")]
         shallow = run_git(self.root, "rev-parse", "--is-shallow-repository").strip() == "true"
         fmt = run_git(self.root, "rev-parse", "--show-object-format", check=False).strip()
         return RepoInfo(
@@ -118,40 +125,56 @@ class Repo:
 
     def files(self) -> list[str]:
         """Tracked and untracked-but-not-ignored paths, repository-relative with '/'."""
-        out = run_git(
-            self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"
-        )
-        return sorted({p for p in out.split("\0") if p})
+        out = run_git(self.root, "ls-files", "-z", "--cached", "--full-name")
+        return sorted({p for p in out.split("\0") if p} | set(self._untracked))
 
     def absolute(self, rel: str) -> Path:
         return self.root / rel
 
     def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
         """Read a regular file inside the repository, at most `limit` bytes."""
-        full = os.path.join(self.root, rel)
-        real = os.path.realpath(full)
-        if not real.startswith(self._root_prefix):
-            raise FileProblem("symlink leads outside the repository; not read")
-        try:
-            info = os.stat(real)
-        except OSError as exc:
-            if exc.errno == 40:  # ELOOP
-                raise FileProblem("symlink loop; not read") from None
-            raise FileProblem(f"cannot be read ({exc.strerror})") from None
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem("not a regular file; not read")
-        if info.st_size > limit:
-            raise FileProblem(f"{info.st_size} bytes is over the {limit} byte read limit; not read")
+        real = self._inside(rel)
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as handle:
-                data = handle.read(limit + 1)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise FileProblem("symlink loop; not read") from None
             raise FileProblem(f"cannot be read ({exc.strerror})") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            os.close(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise FileProblem("not a regular file; not read")
+            raise FileProblem(f"{info.st_size} bytes is over the {limit} byte read limit; not read")
+        with os.fdopen(fd, "rb") as handle:
+            try:
+                data = handle.read(limit + 1)
+            except OSError as exc:
+                raise FileProblem(f"cannot be read ({exc.strerror})") from None
         if len(data) > limit:
             raise FileProblem(f"grew over the {limit} byte read limit while reading; not read")
         self._blobs[rel] = git_blob_id(data, self.info.object_format)
         return data
+
+    def _inside(self, rel: str) -> str:
+        """The real path of `rel`, refusing anything that resolves outside the repository.
+
+        Directories are resolved once per scan and only the last component is checked per file:
+        calling realpath on every file dominated large scans.
+        """
+        parent, _, name = rel.rpartition("/")
+        real_parent = self._real_dirs.get(parent)
+        if real_parent is None:
+            real_parent = os.path.realpath(os.path.join(self.root, parent))
+            self._real_dirs[parent] = real_parent
+        if real_parent != str(self.root) and not real_parent.startswith(self._root_prefix):
+            raise FileProblem("a directory on its path leads outside the repository; not read")
+        real = os.path.join(real_parent, name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
+            if not real.startswith(self._root_prefix):
+                raise FileProblem("symlink leads outside the repository; not read")
+        return real
 
     def read_text(self, rel: str, limit: int = MAX_FILE_BYTES) -> str:
         return decode_text(self.read_bytes(rel, limit))

@@ -12,6 +12,7 @@ text (`3.10` is not `3.1`). Quoted and block scalars are always str.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,49 +159,66 @@ class _Builder:
             and (self.stack[-1].key is None)
         )
 
-    def feed(self, event: yaml.Event) -> None:
+    def scalar(self, event: yaml.ScalarEvent) -> None:
         line = _line(event)
-        if isinstance(event, yaml.ScalarEvent):
-            self.charge(1, line)
-            # Keys are always text: `on`, `true:` and `1:` are names, not values.
-            value = (
-                YStr(event.value, line, event.style or "")
-                if self.expecting_key()
-                else _scalar(event)
-            )
-            if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            self.add(value, line, 1)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self.charge(1, line)
-            if len(self.stack) >= MAX_YAML_DEPTH:
-                raise YamlProblem(f"nesting deeper than {MAX_YAML_DEPTH} levels", line)
-            container: YMap | YSeq = (
-                YMap(line) if isinstance(event, yaml.MappingStartEvent) else YSeq(line)
-            )
-            self.stack.append(_Frame(container, event.anchor))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = self.stack.pop()
-            if frame.anchor:
-                self.anchors[frame.anchor] = (frame.container, frame.size)
-            self.add(frame.container, frame.container.line, frame.size)
-        elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
-                raise YamlProblem(f"unknown alias *{event.anchor}", line)
-            target, size = self.anchors[event.anchor]
-            # Shared, never copied: the budget counts what a consumer would walk.
-            self.charge(size, line)
-            self.add(target, line, size)
+        self.charge(1, line)
+        # Keys are always text: `on`, `true:` and `1:` are names, not values.
+        value = (
+            YStr(event.value, line, event.style or "") if self.expecting_key() else _scalar(event)
+        )
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self.add(value, line, 1)
+
+    def start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        line = _line(event)
+        self.charge(1, line)
+        if len(self.stack) >= MAX_YAML_DEPTH:
+            raise YamlProblem(f"nesting deeper than {MAX_YAML_DEPTH} levels", line)
+        container: YMap | YSeq = (
+            YMap(line) if isinstance(event, yaml.MappingStartEvent) else YSeq(line)
+        )
+        self.stack.append(_Frame(container, event.anchor))
+
+    def end(self, event: yaml.Event) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.container, frame.size)
+        self.add(frame.container, frame.container.line, frame.size)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        line = _line(event)
+        if event.anchor not in self.anchors:
+            raise YamlProblem(f"unknown alias *{event.anchor}", line)
+        target, size = self.anchors[event.anchor]
+        # Shared, never copied: the budget counts what a consumer would walk.
+        self.charge(size, line)
+        self.add(target, line, size)
+
+    def handlers(self) -> dict[type, Callable[[Any], None]]:
+        """Event type -> handler; stream and document events need none."""
+        return {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.start,
+            yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias,
+        }
 
 
 def load_yaml(text: str) -> YamlDocument:
     """Parse the first document of `text`; raise YamlProblem when it is unusable."""
     builder = _Builder()
+    handlers = builder.handlers()
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentEndEvent):
+            kind = type(event)
+            if kind is yaml.DocumentEndEvent:
                 break
-            builder.feed(event)
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(event)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

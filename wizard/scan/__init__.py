@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -48,6 +49,23 @@ def scan_repository(
     cancelled: Callable[[], bool] | None = None,
 ) -> ScanResult:
     """Scan the repository at `path`. Raises RepoError/ConfigError when the run cannot start."""
+    # A scan allocates many small, long-lived objects and frees them together at the end; the
+    # cyclic collector only re-walks them (about 10% of a large scan), so it waits until then.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(path, artifact, progress, cancelled)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _scan(
+    path: str | Path,
+    artifact: str | None,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ScanResult:
 
     def stage(index: int) -> None:
         if cancelled and cancelled():

@@ -20,6 +20,12 @@ from wizard.limits import MAX_FILE_BYTES
 _SAFE_GIT = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
 
 
+def _git_env() -> dict[str, str]:
+    # A read-only tool must not take index.lock (git status refreshes and rewrites the index
+    # otherwise), or a maintainer's concurrent `git commit` could fail. No prompts either.
+    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+
+
 class RepoError(Exception):
     """The whole run cannot go on (not a git repository, git missing, ...)."""
 
@@ -47,6 +53,7 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
             input=input_bytes,
             capture_output=True,
             timeout=120,
+            env=_git_env(),
         )
     except FileNotFoundError:
         raise RepoError("git is not installed or not on PATH") from None
@@ -61,10 +68,27 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
 def git_succeeds(root: Path, *args: str) -> bool | None:
     """True/False for git's exit status 0/1 (e.g. `merge-base --is-ancestor`); None otherwise."""
     try:
-        proc = subprocess.run([*_SAFE_GIT, *args], cwd=root, capture_output=True, timeout=120)
+        proc = subprocess.run(
+            [*_SAFE_GIT, *args], cwd=root, capture_output=True, timeout=120, env=_git_env()
+        )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None
     return {0: True, 1: False}.get(proc.returncode)
+
+
+def _read_up_to(fd: int, expected: int, most: int) -> bytes:
+    """Read the file behind `fd` until EOF or `most` bytes, sizing reads by its stat size (a
+    fixed 4 MiB request per file was most of the time spent reading thousands of small files)."""
+    chunks: list[bytes] = []
+    total = 0
+    request = min(expected + 1, most)
+    while total < most:
+        chunk = os.read(fd, min(max(request, 65536), most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def git_blob_id(data: bytes, object_format: str = "sha1") -> str:
@@ -146,11 +170,12 @@ class Repo:
             if not stat.S_ISREG(info.st_mode):
                 raise FileProblem("not a regular file; not read")
             raise FileProblem(f"{info.st_size} bytes is over the {limit} byte read limit; not read")
-        with os.fdopen(fd, "rb") as handle:
-            try:
-                data = handle.read(limit + 1)
-            except OSError as exc:
-                raise FileProblem(f"cannot be read ({exc.strerror})") from None
+        try:
+            data = _read_up_to(fd, info.st_size, limit + 1)
+        except OSError as exc:
+            raise FileProblem(f"cannot be read ({exc.strerror})") from None
+        finally:
+            os.close(fd)
         if len(data) > limit:
             raise FileProblem(f"grew over the {limit} byte read limit while reading; not read")
         self._blobs[rel] = git_blob_id(data, self.info.object_format)

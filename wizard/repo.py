@@ -97,9 +97,18 @@ def git_blob_id(data: bytes, object_format: str = "sha1") -> str:
     return algo(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def searchable_as_bytes(data: bytes) -> bool:
+    """True when ASCII words of the text appear as such in its bytes (UTF-8 and other ASCII
+    supersets); False for UTF-16 and NUL-holding data, which a byte pre-filter cannot see into."""
+    return not data.startswith(_UTF16_BOMS) and b"\0" not in data[:8192]
+
+
 def decode_text(data: bytes) -> str:
     """Decode repository text as UTF-8, or raise FileProblem saying why it is not text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF16_BOMS):
         raise FileProblem("encoded as UTF-16; only UTF-8 files are read")
     if b"\0" in data[:8192]:
         raise FileProblem("binary file (contains NUL bytes)")

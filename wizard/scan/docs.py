@@ -16,7 +16,7 @@ from markdown_it.token import Token
 
 from wizard.facts import DocMention, DocPage, DocRole, Mention
 from wizard.limits import MAX_MARKDOWN_BYTES
-from wizard.repo import FileProblem, decode_text
+from wizard.repo import FileProblem, decode_text, searchable_as_bytes
 from wizard.scan.context import ScanContext
 from wizard.scan.doc_lines import LineMatcher, normalise_newlines
 from wizard.scan.doc_roles import guess_roles
@@ -98,7 +98,9 @@ class _Reader:
             return None
         lower = data.lower()
         about = names_artifact(path, self.terms.artifact)
-        if not required and not about and not any(n in lower for n in self.needles):
+        # A file the byte search cannot see into (UTF-16) goes on to be reported as unreadable.
+        if (not required and not about and searchable_as_bytes(data)
+                and not any(n in lower for n in self.needles)):
             return None
         if len(data) > MAX_MARKDOWN_BYTES:
             self.ctx.problem(path, None, f"{len(data)} bytes is over the {MAX_MARKDOWN_BYTES} "

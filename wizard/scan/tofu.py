@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from wizard.facts import Deployment, DeploymentConsumer, DeploymentValue
-from wizard.repo import FileProblem, decode_text
+from wizard.repo import FileProblem, decode_text, searchable_as_bytes
 from wizard.scan.context import ScanContext
 from wizard.scan.hcl import (
     HclAttribute,
@@ -63,7 +63,7 @@ class _Files:
     def __init__(self, ctx: ScanContext) -> None:
         self.ctx = ctx
         self._bytes: dict[str, bytes | None] = {}
-        self._lower: dict[str, bytes] = {}
+        self._lower: dict[str, bytes | None] = {}
         self._parsed: dict[str, HclFile | None] = {}
         self._by_dir: dict[str, list[str]] = {}
         for path in ctx.files:
@@ -79,11 +79,13 @@ class _Files:
         return self._bytes[path]
 
     def mentions(self, path: str, *tokens: str) -> bool:
-        """Cheap check before parsing: the file contains one of the tokens (any case)."""
+        """Cheap check before parsing: the file contains one of the tokens (any case). A file
+        the byte search cannot see into (UTF-16) counts, so parsing reports it as unreadable."""
         if path not in self._lower:
-            self._lower[path] = (self.data(path) or b"").lower()
+            data = self.data(path) or b""
+            self._lower[path] = data.lower() if searchable_as_bytes(data) else None
         lower = self._lower[path]
-        return any(token.lower().encode() in lower for token in tokens)
+        return lower is None or any(token.lower().encode() in lower for token in tokens)
 
     def parse(self, path: str) -> HclFile | None:
         if path in self._parsed:

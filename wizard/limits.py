@@ -25,5 +25,9 @@ MAX_MARKDOWN_BYTES = 1024 * 1024
 """Largest Markdown file parsed for mentions; markdown-it-py's block parser needs ~3.5 s per MiB
 on hostile input (millions of short lines), real docs pages stay far below."""
 
+MAX_MARKDOWN_NESTING = 20
+"""Deepest nesting of Markdown lists and block quotes read (markdown-it-py's CommonMark default,
+which guards its recursion); lines nested deeper are reported, not read."""
+
 MAX_NEEDS_WALK = 1_000_000
 """Most `needs:` edges walked per workflow to link a publication with guards in other jobs."""

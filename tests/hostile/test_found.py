@@ -31,3 +31,26 @@ def test_utf16_docs_and_stack_files_are_problems_not_skipped(make_repo: RepoFact
         Problem("docs/release.md", None, UTF16),
         Problem("tofu/stacks/dashboard/values.tf", None, UTF16),
     ]
+
+
+def test_markdown_nested_past_the_parser_limit_is_a_problem(make_repo: RepoFactory) -> None:
+    # markdown-it-py drops whatever is nested deeper than its maxNesting without a word.
+    repo = make_repo(
+        {
+            "docs/quotes.md": f"# dashboard\n\n{'> ' * 5}`{IMAGE}:1`\n\n{'> ' * 25}`{IMAGE}:2`\n",
+            "docs/lists.md": f"# dashboard\n\nintro\n\n{'- ' * 10_000}`{IMAGE}:3`\n",
+        }
+    )
+    ctx = context_for(repo)
+    mentions, _ = scan_docs(ctx, DocTerms(artifact="dashboard", images=[IMAGE]))
+    assert [(m.path, m.line, m.text) for m in mentions] == [
+        ("docs/quotes.md", 3, f"> > > > > `{IMAGE}:1`")
+    ]
+    deep = (
+        "lists or quotes nested deeper than the parser's 20 levels (a list level counts two); "
+        "the lines inside are not read"
+    )
+    assert sorted(ctx.problems, key=lambda p: p.path) == [
+        Problem("docs/lists.md", 5, deep),
+        Problem("docs/quotes.md", 5, deep),
+    ]

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from wizard.facts import DocMention, DocPage, DocRole, Mention
-from wizard.limits import MAX_MARKDOWN_BYTES
+from wizard.limits import MAX_MARKDOWN_BYTES, MAX_MARKDOWN_NESTING
 from wizard.repo import FileProblem, decode_text, searchable_as_bytes
 from wizard.scan.context import ScanContext
 from wizard.scan.doc_lines import LineMatcher, normalise_newlines
@@ -30,7 +30,9 @@ _KIND_ORDER: dict[Mention, int] = {"registry-image": 0, "nix-image": 1, "derivat
 _ROLES: tuple[DocRole, ...] = get_args(DocRole)
 
 # Block structure only: inline parsing is slow on hostile input (`[` repeated) and not needed.
-_BLOCKS = MarkdownIt("commonmark").disable("inline")
+_BLOCKS = MarkdownIt("commonmark", {"maxNesting": MAX_MARKDOWN_NESTING}).disable("inline")
+# Blocks whose content markdown-it parses one level deeper; past the limit it drops that content.
+_CONTAINERS = ("blockquote_open", "list_item_open")
 _INLINE = MarkdownIt("commonmark")
 
 
@@ -70,6 +72,14 @@ def _content_lines(tokens: list[Token]) -> list[int]:
             continue
         lines.update(range(token.map[0], token.map[1]))
     return sorted(lines)
+
+
+def _too_deep(tokens: list[Token]) -> int | None:
+    """1-based line of the first list item or quote whose content is past the nesting limit."""
+    for token in tokens:
+        if token.type in _CONTAINERS and token.level >= MAX_MARKDOWN_NESTING - 1 and token.map:
+            return token.map[0] + 1
+    return None
 
 
 def _first_heading(tokens: list[Token]) -> str | None:
@@ -112,6 +122,11 @@ class _Reader:
             self.ctx.problem(path, None, str(exc))
             return None
         tokens = _BLOCKS.parse(text)
+        deep = _too_deep(tokens)
+        if deep is not None:
+            self.ctx.problem(path, deep, "lists or quotes nested deeper than the parser's "
+                             f"{MAX_MARKDOWN_NESTING} levels (a list level counts two); "
+                             "the lines inside are not read")
         lines = text.split("\n")
         mentions: list[DocMention] = []
         for index in _content_lines(tokens):

@@ -223,4 +223,8 @@ def load_yaml(text: str) -> YamlDocument:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlProblem(f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+    except UnicodeEncodeError:
+        # Text git gave back (`git show`) keeps undecodable bytes as lone surrogates, which
+        # libyaml refuses to encode.
+        raise YamlProblem("not valid UTF-8 (it holds undecodable bytes)") from None
     return YamlDocument(builder.root, builder.duplicates)

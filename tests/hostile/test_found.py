@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import RepoFactory
 from tests.helpers import context_for
+from wizard.cli import main
 from wizard.facts import Problem
+from wizard.sample import commit_files
 from wizard.scan.docs import DocTerms, scan_docs
 from wizard.scan.tofu import scan_stacks
+from wizard.yamlsafe import YamlProblem, load_yaml
 
 IMAGE = "ghcr.io/acme/dashboard"
 UTF16 = "encoded as UTF-16; only UTF-8 files are read"
@@ -54,3 +59,21 @@ def test_markdown_nested_past_the_parser_limit_is_a_problem(make_repo: RepoFacto
         Problem("docs/lists.md", 5, deep),
         Problem("docs/quotes.md", 5, deep),
     ]
+
+
+def test_undecodable_bytes_from_git_are_a_yaml_problem(
+    make_repo: RepoFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `check --base-ref` reads the base branch's configuration through `git show`, whose output
+    # keeps invalid UTF-8 as lone surrogates; libyaml raised UnicodeEncodeError on them.
+    with pytest.raises(YamlProblem, match=r"^not valid UTF-8 \(it holds undecodable bytes\)$"):
+        load_yaml("ownership:\n  planning: caf\udce9\n")
+    repo = make_repo({"README.md": "# x\n"})
+    (repo / ".release-gate.yaml").write_bytes(b'ownership:\n  planning: "#171 caf\xe9"\n')
+    commit_files(repo, {}, "a Latin-1 configuration")
+    (repo / ".release-gate.yaml").write_text('ownership:\n  planning: "#171"\n', encoding="utf-8")
+    assert main(["check", str(repo), "--base-ref", "HEAD"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "release-gate: .release-gate.yaml: not valid UTF-8 (it holds undecodable bytes)\n"
+    )

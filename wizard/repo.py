@@ -100,6 +100,16 @@ def git_blob_id(data: bytes, object_format: str = "sha1") -> str:
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+def is_utf8(text: str) -> bool:
+    """False for git output that held bytes which are not UTF-8 (kept as lone surrogates)."""
+    return text.isascii() or not any("\udc80" <= c <= "\udcff" for c in text)
+
+
+def shown_name(text: str) -> str:
+    """Git output as text that can be printed and recorded: undecodable bytes become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def searchable_as_bytes(data: bytes) -> bool:
     """True when ASCII words of the text appear as such in its bytes (UTF-8 and other ASCII
     supersets); False for UTF-16 and NUL-holding data, which a byte pre-filter cannot see into."""
@@ -135,6 +145,8 @@ class Repo:
         self._blobs: dict[str, str] = {}
         self._real_dirs: dict[str, str] = {"": str(self.root)}
         self._untracked: list[str] = []
+        # Paths whose names are not UTF-8, as shown_name() prints them; files() leaves them out.
+        self.undecodable_names: list[str] = []
         self.info = self._read_info()
 
     def _read_info(self) -> RepoInfo:
@@ -150,16 +162,22 @@ class Repo:
         return RepoInfo(
             root=str(self.root),
             head=head or None,
-            branch=(branch.strip() or None) if head else None,
+            branch=(shown_name(branch.strip()) or None) if head else None,
             dirty=bool(status.strip()),
             shallow=shallow,
             object_format=fmt or "sha1",
         )
 
     def files(self) -> list[str]:
-        """Tracked and untracked-but-not-ignored paths, repository-relative with '/'."""
+        """Tracked and untracked-but-not-ignored paths, repository-relative with '/'.
+
+        Names that are not UTF-8 are left out: they could not be shown or recorded as they are.
+        They are kept, as shown_name() prints them, in `undecodable_names`.
+        """
         out = run_git(self.root, "ls-files", "-z", "--cached", "--full-name")
-        return sorted({p for p in out.split("\0") if p} | set(self._untracked))
+        listed = {p for p in out.split("\0") if p} | set(self._untracked)
+        self.undecodable_names = sorted(shown_name(p) for p in listed if not is_utf8(p))
+        return sorted(p for p in listed if is_utf8(p))
 
     def absolute(self, rel: str) -> Path:
         return self.root / rel

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+
 import pytest
 
 from tests.conftest import RepoFactory
 from tests.helpers import context_for
 from wizard.cli import main
 from wizard.facts import Problem
+from wizard.report import scan_report
 from wizard.sample import commit_files
+from wizard.scan import scan_repository
 from wizard.scan.docs import DocTerms, scan_docs
 from wizard.scan.tofu import scan_stacks
 from wizard.yamlsafe import YamlProblem, load_yaml
@@ -77,3 +83,23 @@ def test_undecodable_bytes_from_git_are_a_yaml_problem(
     assert captured.err == (
         "release-gate: .release-gate.yaml: not valid UTF-8 (it holds undecodable bytes)\n"
     )
+
+
+def test_names_that_are_not_utf8_are_problems_and_never_reach_the_output(
+    make_repo: RepoFactory,
+) -> None:
+    # git prints names as bytes; kept as lone surrogates they crashed every strict UTF-8 writer
+    # (the text report and --json under PYTHONIOENCODING=utf-8, the records).
+    repo = make_repo({"README.md": "# x\n"})
+    workflows = os.fsencode(repo / ".github" / "workflows")
+    os.makedirs(workflows)
+    with open(os.path.join(workflows, b"caf\xe9.yml"), "wb") as handle:
+        handle.write(b"on: push\njobs: {}\n")
+    subprocess.run(["git", "checkout", "-q", "-b", b"topic-\xff"], cwd=repo, check=True)
+    result = scan_repository(repo)
+    assert result.problems[0] == Problem(
+        ".github/workflows/caf\ufffd.yml", None, "the file name is not valid UTF-8; not read"
+    )
+    assert result.repo.branch == "topic-\ufffd"
+    json.dumps(result.to_json(), ensure_ascii=False).encode("utf-8")
+    scan_report(result).encode("utf-8")

@@ -77,6 +77,8 @@ def _scan(
     config = load_config(repo)
     stage(0)
     ctx = ScanContext(repo=repo, config=config, files=repo.files())
+    for name in repo.undecodable_names:
+        ctx.problem(name, None, "the file name is not valid UTF-8; not read")
     if repo.info.head is None:
         ctx.problem(".", None, "the repository has no commits yet; blobs refer to the working tree")
     if repo.info.shallow:

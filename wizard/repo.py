@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import subprocess
 from dataclasses import dataclass
@@ -24,6 +25,12 @@ def _git_env() -> dict[str, str]:
     # A read-only tool must not take index.lock (git status refreshes and rewrites the index
     # otherwise), or a maintainer's concurrent `git commit` could fail. No prompts either.
     return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+
+
+_GITHUB_REMOTE = re.compile(
+    r"^(?:https://(?:[^@/]+@)?github\.com/|(?:ssh://)?git@github\.com[:/])"
+    r"([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$"
+)
 
 
 class RepoError(Exception):
@@ -244,6 +251,14 @@ class Repo:
             except FileProblem:
                 return None
         return self._blobs.get(rel)
+
+    @property
+    def github_slug(self) -> str | None:
+        """`owner/name` of the `origin` remote when it is on github.com, for resolving
+        `${{ github.repository }}`; None otherwise."""
+        url = run_git(self.root, "config", "--get", "remote.origin.url", check=False).strip()
+        match = _GITHUB_REMOTE.match(url)
+        return f"{match.group(1)}/{match.group(2)}" if match else None
 
     def blobs_at(self, paths: list[str], rev: str = "HEAD") -> dict[str, str]:
         """Blob ids of `paths` in the tree of `rev` (paths absent there are left out)."""

@@ -78,3 +78,14 @@ def test_reads_refuse_escapes_and_odd_files(make_repo: RepoFactory) -> None:
     for name, reason in cases.items():
         with pytest.raises(FileProblem, match=reason):
             repo.read_text(name)
+
+
+def test_github_slug_from_the_origin_remote(make_repo: RepoFactory) -> None:
+    path = make_repo({"a.txt": "1\n"})
+    assert Repo(path).github_slug is None
+    subprocess.run(["git", "remote", "add", "origin", "git@github.com:Acme/Dash-Board.git"],
+                   cwd=path, check=True)
+    assert Repo(path).github_slug == "Acme/Dash-Board"
+    subprocess.run(["git", "remote", "set-url", "origin", "https://gitlab.com/acme/x.git"],
+                   cwd=path, check=True)
+    assert Repo(path).github_slug is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,11 +73,11 @@ def _strings(value: Any, key: str) -> list[str]:
 
 
 def _relative_path(value: Any, key: str) -> str:
-    text = _string(value, key).strip("/") if isinstance(value, str) else _string(value, key)
-    parts = text.split("/")
-    if text.startswith("/") or ".." in parts:
-        raise _fail(key, "must be a path inside the repository")
-    return text or "."
+    text = _string(value, key)
+    parts = [p for p in text.rstrip("/").split("/") if p not in ("", ".")]
+    if text.startswith("/") or ".." in parts or ".git" in parts:
+        raise _fail(key, "must be a path inside the repository (relative, outside .git)")
+    return "/".join(parts) or "."
 
 
 def _unknown(mapping: YMap, allowed: set[str], prefix: str) -> None:
@@ -181,7 +182,7 @@ def _parse_records(value: Any, config: Config) -> None:
         config.namespace = _string(records["namespace"], "records.namespace")
     if "threshold" in records:
         raw = records["threshold"]
-        if not isinstance(raw, str) or not raw.isdigit() or int(raw) < 1:
+        if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{1,3}", raw) or int(raw) < 1:
             raise _fail("records.threshold", "must be a whole number of at least 1")
         config.threshold = int(raw)
 

@@ -125,3 +125,23 @@ def test_unreadable_codeowners_is_a_problem(make_repo: RepoFactory) -> None:
     assert [(p.path, p.message) for p in ctx.problems] == [
         (".github/CODEOWNERS", "symlink leads outside the repository; not read"),
     ]
+
+
+def test_pattern_the_matcher_cannot_compile_is_a_problem_not_a_crash(
+    make_repo: RepoFactory,
+) -> None:
+    repo = make_repo({"CODEOWNERS": "* @acme/all\n\\\\[a @acme/x\n"})
+    ctx = context_for(repo)
+    owners = scan_owners(ctx)
+    assert [r.pattern for r in owners.rules] == ["*"]
+    assert [(p.line, "not a valid pattern" in p.message) for p in ctx.problems] == [(2, True)]
+    assert owner_of(owners, "anything") is not None
+
+
+def test_oversized_codeowners_rules_are_not_used(make_repo: RepoFactory) -> None:
+    big = "* @acme/all\n" + "# padding line\n" * (3 * 1024 * 1024 // 15 + 10)
+    repo = make_repo({".github/CODEOWNERS": big})
+    ctx = context_for(repo)
+    owners = scan_owners(ctx)
+    assert owners.file is None and owners.rules == []
+    assert "GitHub ignores CODEOWNERS files larger than 3 MB" in ctx.problems[0].message

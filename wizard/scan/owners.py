@@ -41,6 +41,10 @@ def _rule_problem(pattern: str, owners: list[str]) -> str | None:
         if not _OWNER.match(owner):
             return (f"`{owner}` is not an owner (@user, @org/team or an email address); "
                     "GitHub skips the line")
+    try:
+        _regex(pattern)
+    except (ValueError, re.error):
+        return f"`{pattern}` is not a valid pattern; the line is skipped"
     return None
 
 
@@ -75,7 +79,9 @@ def scan_owners(ctx: ScanContext) -> Owners:
         if text is None:
             return Owners(file=None)
         if len(text.encode("utf-8")) > GITHUB_SIZE_LIMIT:
-            ctx.problem(path, None, "GitHub ignores CODEOWNERS files larger than 3 MB")
+            ctx.problem(path, None, "GitHub ignores CODEOWNERS files larger than 3 MB; its "
+                        "rules are not used")
+            return Owners(file=None)
         return Owners(file=path, rules=parse_codeowners(ctx, path, text), blob=ctx.repo.blob(path))
     return Owners(file=None)
 

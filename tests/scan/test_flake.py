@@ -334,3 +334,20 @@ def test_arbitrary_nix_never_raises(make_repo: RepoFactory) -> None:
         assert len({p.name for p in facts.packages}) == len(facts.packages)
 
     check()
+
+
+def test_doubling_merge_chain_is_linear_not_exponential(make_repo: RepoFactory) -> None:
+    import time
+
+    lets = "\n".join(f"      a{i} = a{i - 1} // a{i - 1};" for i in range(1, 41))
+    flake = (
+        "{\n  outputs = { self, nixpkgs }:\n    let\n      a0 = { app = nixpkgs.hello; };\n"
+        f"{lets}\n    in {{ packages.x86_64-linux = a40; }};\n}}\n"
+    )
+    repo = make_repo({"flake.nix": flake})
+    ctx = context_for(repo)
+    started = time.monotonic()
+    facts = scan_flake(ctx)
+    assert time.monotonic() - started < 5
+    assert [p.name for p in facts.packages] == ["app"]
+    assert ctx.problems == []

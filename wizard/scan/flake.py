@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from wizard.facts import FlakeFacts, FlakePackage
-from wizard.limits import MAX_NIX_DEPTH
+from wizard.limits import MAX_NIX_DEPTH, MAX_NIX_STEPS
 from wizard.scan.context import ScanContext
 from wizard.scan.nixtree import (
     Scope,
@@ -61,6 +61,9 @@ class _Collector:
         self.packages: dict[str, FlakePackage] = {}
         self.work: list[_Work] = []
         self.too_deep_line: int | None = None
+        self.over_budget_line: int | None = None
+        # The same expression in the same scope evaluates to the same packages: visit it once.
+        self.seen: set[tuple[int, int, bool, str | None, bool]] = set()
 
     def push(self, node: Node | None, scope: Scope, parent: _Work, *, package_set: bool,
              system: str | None = None, systems_allowed: bool = True) -> None:
@@ -69,6 +72,13 @@ class _Collector:
         if parent.depth + 1 > MAX_NIX_DEPTH:
             self.too_deep_line = self.too_deep_line or line_of(node)
             return
+        key = (node.id, id(scope), package_set, system, systems_allowed)
+        if key in self.seen:
+            return
+        if len(self.seen) >= MAX_NIX_STEPS:
+            self.over_budget_line = self.over_budget_line or line_of(node)
+            return
+        self.seen.add(key)
         self.work.append(_Work(node, scope, parent.depth + 1, package_set, system,
                                systems_allowed))
 
@@ -239,6 +249,10 @@ def scan_flake(ctx: ScanContext) -> FlakeFacts:
     outputs = _outputs_binding(tree.root_node)
     collector = _Collector()
     packages = collector.run(outputs) if outputs is not None else []
+    if collector.over_budget_line is not None:
+        ctx.problem(path, collector.over_budget_line,
+                    f"more than {MAX_NIX_STEPS} expressions to evaluate; packages beyond them are "
+                    "not read")
     if collector.too_deep_line is not None:
         ctx.problem(path, collector.too_deep_line,
                     f"nesting deeper than {MAX_NIX_DEPTH} levels; packages below it are not read")

@@ -258,3 +258,14 @@ def test_needs_walk_over_the_limit_is_a_problem(
             "attestations in other jobs may be missing from its publications",
         )
     ]
+
+
+def test_an_exit_code_in_non_ascii_digits_is_not_a_number(make_repo: RepoFactory) -> None:
+    # `"²".isdigit()` is true but `int("²")` raises: such a code is no exit code at all.
+    action = _publication(
+        make_repo,
+        "      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n          exit-code: \"²\"\n",
+    )
+    assert action.vuln_scan == VulnScan("trivy", 12, False, WF)
+    cli = _publication(make_repo, "      - run: trivy image --exit-code ² ghcr.io/acme/api:1\n")
+    assert cli.vuln_scan == VulnScan("trivy", 12, False, WF)

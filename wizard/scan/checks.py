@@ -8,7 +8,7 @@ from typing import Literal
 
 from wizard.facts import Provenance, Signing, VulnScan
 from wizard.scan.arguments import parse_arguments
-from wizard.scan.expressions import is_digest_reference
+from wizard.scan.expressions import ascii_int, is_digest_reference
 from wizard.scan.findings import JobFacts, JobState, fails_job
 from wizard.scan.items import CommandStep
 
@@ -60,8 +60,8 @@ def _trivy(item: CommandStep, words: list[str], state: JobState, facts: JobFacts
     if (args.last("--format", "-f") or "") in _SBOM_FORMATS:
         facts.provenances.append(Provenance("sbom", item.line, item.frame.path))
         return
-    code = item.resolve(args.last("--exit-code") or "0").strip()
-    _scan(item, "trivy", code.isdigit() and int(code) > 0, facts)
+    code = ascii_int(item.resolve(args.last("--exit-code") or "0"))
+    _scan(item, "trivy", code is not None and code > 0, facts)
 
 
 def _grype(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:

@@ -147,6 +147,15 @@ def is_digest_reference(text: str) -> bool:
     return bool(expression and _DIGEST_OUTPUT.match(expression.group(1).strip()))
 
 
+def ascii_int(text: str) -> int | None:
+    """`text` (surrounding blanks ignored) as a whole number written in ASCII digits, else None.
+
+    `str.isdigit()` alone also accepts digits such as `²` that `int()` rejects.
+    """
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def unresolved(text: str) -> bool:
     return "$" in text
 

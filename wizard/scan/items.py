@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import Scope, text_of
+from wizard.scan.expressions import Scope, ascii_int, text_of
 from wizard.scan.shell import ShellCommand, ShellScript, expand_variables
 from wizard.yamlsafe import YMap
 
@@ -90,9 +90,9 @@ class CommandStep:
         if name in self.command.prefix_env:
             return self.command.prefix_env[name]
         arguments = self.frame.script_arguments
-        if name.isdigit() and arguments is not None:
-            index = int(name) - 1
-            return arguments[index] if 0 <= index < len(arguments) else None
+        position = ascii_int(name)
+        if position is not None and arguments is not None:
+            return arguments[position - 1] if 0 < position <= len(arguments) else None
         env = self.frame.scope.env.get(name)
         return None if env is None else self.frame.scope.resolve(env)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from wizard.facts import BuildSource, Provenance, Signing, VulnScan
 from wizard.scan.expressions import (
+    ascii_int,
     flag,
     is_digest_reference,
     split_list,
@@ -211,8 +212,8 @@ def _scan(tool: str, blocking: bool, step: ActionStep, facts: JobFacts) -> None:
 
 
 def _trivy(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
-    code = step.text("exit-code")
-    _scan("trivy", code is not None and code.strip().isdigit() and int(code) > 0, step, facts)
+    code = ascii_int(step.text("exit-code") or "")
+    _scan("trivy", code is not None and code > 0, step, facts)
 
 
 def _anchore(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:

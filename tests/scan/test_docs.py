@@ -15,12 +15,14 @@ TERMS = DocTerms(
     images=[IMAGE],
     derivation_attrs=["runner-dashboard"],
     image_attrs=["runner-dashboard-image"],
+    flakehub_names=["acme/fleet"],
 )
 SEED_TERMS = DocTerms(
     artifact="runner-dashboard",
     images=["ghcr.io/tinyland-inc/runner-dashboard"],
     derivation_attrs=["runner-dashboard"],
     image_attrs=["runner-dashboard-image"],
+    flakehub_names=["acme/fleet"],
 )
 
 
@@ -126,8 +128,10 @@ def test_flakehub_and_profile_install_are_derivation_mentions(make_repo: RepoFac
         "nix profile install .\n"
         "nix profile install nixpkgs#hello\n"
         "We do not publish to FlakeHub yet.\n"
+        "inputs.nixpkgs.url = \"https://flakehub.com/f/NixOS/nixpkgs/0.1\"\n"
     )})
     mentions, pages = scan_docs(context_for(repo), TERMS)
+    # Only this flake on FlakeHub is its derivation; nixpkgs there is somebody else's.
     assert [(m.line, m.mentions) for m in mentions] == [(3, "derivation"), (4, "derivation")]
     assert [(p.path, p.roles) for p in pages] == [("INSTALL.md", ["onboarding"])]
 

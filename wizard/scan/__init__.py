@@ -9,7 +9,7 @@ from pathlib import Path
 
 from wizard.authority import infer_authority, is_release_surface
 from wizard.config import load_config
-from wizard.facts import Evidence, Fact, RepoSummary, ScanResult
+from wizard.facts import RepoSummary, ScanResult, stamped
 from wizard.repo import Repo
 from wizard.scan.artifact import (
     artifact_surfaces,
@@ -19,7 +19,7 @@ from wizard.scan.artifact import (
     image_name,
 )
 from wizard.scan.context import ScanContext
-from wizard.scan.docs import DocTerms, scan_docs
+from wizard.scan.docs import DocTerms, flakehub_names, scan_docs
 from wizard.scan.flake import scan_flake
 from wizard.scan.owners import scan_owners
 from wizard.scan.statements import StatementInputs, describe
@@ -33,13 +33,6 @@ STAGES = ("listing files", "workflows", "flake", "stacks", "docs", "owners", "fa
 
 class ScanCancelled(Exception):
     """The caller asked the scan to stop between stages."""
-
-
-def _with_blobs(facts: list[Fact], repo: Repo) -> list[Fact]:
-    def filled(ev: Evidence) -> Evidence:
-        return ev if ev.blob else Evidence(ev.path, ev.line, repo.blob(ev.path))
-
-    return [replace(f, evidence=[filled(e) for e in f.evidence]) for f in facts]
 
 
 def scan_repository(
@@ -127,6 +120,7 @@ def _scan(
             images=images,
             derivation_attrs=surfaces.derivation_packages,
             image_attrs=surfaces.image_packages,
+            flakehub_names=flakehub_names(publications, repo.github_slug),
         ),
     )
     stage(5)
@@ -161,7 +155,7 @@ def _scan(
         doc_pages=pages,
         owners=owners,
         authority=authority,
-        facts=_with_blobs(facts, repo),
+        facts=[replace(f, evidence=stamped(f.evidence, repo.blobs_read)) for f in facts],
         problems=list(ctx.problems),
         config_path=config.path,
         validation_builds=workflow_scan.nix_builds,

@@ -18,7 +18,7 @@ _FLAKE_REF = (
     r"[^\s#`'\"()<>]*|https?://(?:api\.)?flakehub\.com/[^\s#`'\"()<>]*)"
 )
 _OUTPUT_PATH = r"packages\.(?:[\w${}-]+\.)?"
-_FLAKEHUB = re.compile(r"flakehub\.com/f/[\w.-]+/[\w.-]+", re.IGNORECASE)
+_FLAKEHUB = re.compile(r"flakehub\.com/f/([\w.-]+/[\w.-]+)", re.IGNORECASE)
 _PROFILE_INSTALL_LOCAL = re.compile(
     r"nix\s+profile\s+(?:install|add)\s+[\"']?(?:\.|\./|path:\.)(?=[\"'\s]|$)"
 )
@@ -40,8 +40,10 @@ def normalise_newlines(text: str) -> str:
 
 class LineMatcher:
     def __init__(self, images: list[str], image_attrs: list[str],
-                 derivation_attrs: list[str]) -> None:
+                 derivation_attrs: list[str], flakehub_names: list[str]) -> None:
         self.images = [i for i in images if i]
+        # Only this repository's flake on FlakeHub is its derivation; nixpkgs there is not.
+        self.flakehub_names = {n.lower() for n in flakehub_names if n}
         self.image_attrs = _attr_pattern(image_attrs)
         self.derivation_attrs = _attr_pattern(derivation_attrs)
         # Byte needles for the pre-filter besides the terms themselves.
@@ -54,8 +56,10 @@ class LineMatcher:
             found.append("registry-image")
         if self.image_attrs is not None and self.image_attrs.search(line):
             found.append("nix-image")
-        if (self.derivation_attrs is not None and self.derivation_attrs.search(line)) or (
-            _FLAKEHUB.search(line) or _PROFILE_INSTALL_LOCAL.search(line)
+        if (
+            (self.derivation_attrs is not None and self.derivation_attrs.search(line))
+            or _PROFILE_INSTALL_LOCAL.search(line)
+            or any(m.group(1).lower() in self.flakehub_names for m in _FLAKEHUB.finditer(line))
         ):
             found.append("derivation")
         return found

@@ -14,7 +14,7 @@ from typing import get_args
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from wizard.facts import DocMention, DocPage, DocRole, Mention
+from wizard.facts import DocMention, DocPage, DocRole, Mention, Publication
 from wizard.limits import MAX_MARKDOWN_BYTES, MAX_MARKDOWN_NESTING
 from wizard.repo import FileProblem, decode_text, searchable_as_bytes
 from wizard.scan.context import ScanContext
@@ -44,6 +44,15 @@ class DocTerms:
     images: list[str] = field(default_factory=list)          # registry/owner/name, no tag
     derivation_attrs: list[str] = field(default_factory=list)  # flake packages that are not images
     image_attrs: list[str] = field(default_factory=list)       # flake packages that build images
+    flakehub_names: list[str] = field(default_factory=list)    # this flake on FlakeHub: owner/name
+
+
+def flakehub_names(publications: list[Publication], github_slug: str | None) -> list[str]:
+    """Names this repository's flake has (or would have) on FlakeHub: what flakehub-push
+    publishes, else the default, the GitHub `owner/name`."""
+    names = [p.image_resolved or p.image for p in publications if p.kind == "flakehub"]
+    return sorted({n for n in names if n and "${{" not in n} | ({github_slug} if github_slug
+                                                                  else set()))
 
 
 @dataclass
@@ -94,7 +103,8 @@ class _Reader:
     def __init__(self, ctx: ScanContext, terms: DocTerms) -> None:
         self.ctx = ctx
         self.terms = terms
-        self.matcher = LineMatcher(terms.images, terms.image_attrs, terms.derivation_attrs)
+        self.matcher = LineMatcher(terms.images, terms.image_attrs, terms.derivation_attrs,
+                                   terms.flakehub_names)
         needles = [terms.artifact or "", *terms.images, *terms.image_attrs,
                    *terms.derivation_attrs, *self.matcher.fixed_needles]
         self.needles = [n.lower().encode("utf-8") for n in needles if n]

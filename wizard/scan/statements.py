@@ -55,6 +55,11 @@ def _at(pub: Publication) -> Evidence:
     return Evidence(pub.path, pub.line, None)
 
 
+def _key(pub: Publication) -> str:
+    """Unique per publication: one step may push several images (tags, matrix values)."""
+    return f"{pub.workflow}:{pub.job}:{pub.path}:{pub.line}:{pub.image_resolved or pub.image}"
+
+
 def _source_words(pub: Publication) -> str:
     ref = pub.build_source.ref
     if pub.kind == "flakehub":
@@ -74,7 +79,7 @@ def _publication_fact(pub: Publication, artifact: str) -> Fact:
     }[pub.kind]
     triggers = ", ".join(pub.triggers) or "no trigger"
     return Fact(
-        id=f"publication:{pub.workflow}:{pub.job}:{pub.line}",
+        id=f"publication:{_key(pub)}",
         gate="source-of-truth",
         text=f"{pub.workflow} {what} {artifact} from {_source_words(pub)} to {target}{via}, "
         f"on {triggers}",
@@ -109,7 +114,7 @@ def _coverage_fact(pub: Publication) -> Fact:
         parts.append(f"{pub.provenance.kind} provenance")
         evidence.append(Evidence(pub.provenance.path, pub.provenance.line, None))
     return Fact(
-        id=f"coverage:{pub.workflow}:{pub.job}:{pub.line}",
+        id=f"coverage:{_key(pub)}",
         gate="security-parity",
         text=f"{pub.workflow} ({pub.job}) includes " + ", ".join(parts),
         evidence=evidence,
@@ -168,8 +173,12 @@ def _flake_facts(inputs: StatementInputs) -> list[Fact]:
 def _deployment_facts(deployments: list[Deployment]) -> list[Fact]:
     facts = []
     for dep in deployments:
-        pinned = "a digest-pinned" if dep.digest_pinned else "a plain"
-        kind = f"{dep.type} " if dep.type and dep.type != "string" else ""
+        pinned = "digest-pinned" if dep.digest_pinned else "plain"
+        what = (
+            f"a {pinned} image string"
+            if dep.type in (None, "string")
+            else f"a {pinned} image of type {dep.type}"
+        )
         consumer = dep.consumers[0] if dep.consumers else None
         where = consumer.file if consumer else dep.file
         evidence = [Evidence(dep.file, dep.line, None)]
@@ -178,9 +187,7 @@ def _deployment_facts(deployments: list[Deployment]) -> list[Fact]:
             Fact(
                 f"deployment:{dep.path}:{dep.variable}",
                 "deployment-consumption",
-                f"{where} deploys {pinned} image {kind}string through var.{dep.variable}".replace(
-                    "image string string", "image string"
-                ),
+                f"{where} deploys {what} through var.{dep.variable}",
                 evidence,
             )
         )
@@ -197,7 +204,18 @@ def _docs_fact(inputs: StatementInputs) -> Fact:
         for p in inputs.publications
         if is_release_surface(p) and (p.build_source.kind == "nix" or p.kind == "flakehub")
     ]
+    evidence = [Evidence(m.path, m.line, None) for m in nix_mentions]
+    evidence += [_at(p) for p in nix_publications]
     if not nix_mentions and not nix_publications:
+        if not inputs.pages:
+            return Fact(
+                "docs:nix-authority",
+                "documentation-convergence",
+                "no primary docs (overview, container build, release, onboarding) were identified"
+                " and no workflow publishes a Nix surface; name the docs under docs: in "
+                ".release-gate.yaml",
+                [],
+            )
         return Fact(
             "docs:nix-authority",
             "documentation-convergence",
@@ -205,16 +223,19 @@ def _docs_fact(inputs: StatementInputs) -> Fact:
             "Nix-built image as release authority",
             [Evidence(p.path, None, None) for p in inputs.pages],
         )
-    places = [f"{m.path}:{m.line}" for m in nix_mentions] + [
-        f"{p.workflow}:{p.line}" for p in nix_publications
-    ]
-    return Fact(
-        "docs:nix-authority",
-        "documentation-convergence",
-        "operator-facing docs or workflows present a Nix surface as a release path: "
-        + ", ".join(places),
-        [Evidence(m.path, m.line, None) for m in nix_mentions] + [_at(p) for p in nix_publications],
-    )
+    parts = []
+    if nix_mentions:
+        parts.append(
+            "primary docs mention the Nix image or derivation at "
+            + ", ".join(f"{m.path}:{m.line}" for m in nix_mentions)
+            + " (review whether they present it as a release path)"
+        )
+    if nix_publications:
+        parts.append(
+            "workflows publish a Nix surface at "
+            + ", ".join(f"{p.path}:{p.line}" for p in nix_publications)
+        )
+    return Fact("docs:nix-authority", "documentation-convergence", "; ".join(parts), evidence)
 
 
 def _ownership_facts(inputs: StatementInputs) -> list[Fact]:

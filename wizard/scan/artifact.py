@@ -31,12 +31,11 @@ def flake_attr(ref: str | None) -> str | None:
     """`.#runner-dashboard-image` -> `runner-dashboard-image`; `.` (whole flake) -> None."""
     if not ref or "#" not in ref:
         return None
-    attr = ref.split("#", 1)[1]
-    for prefix in ("packages.", "legacyPackages."):
-        if attr.startswith(prefix):
-            parts = attr.split(".")
-            attr = parts[-1]
-    return attr.split(".", 1)[0] or None
+    parts = ref.split("#", 1)[1].split(".")
+    if parts[0] in ("packages", "legacyPackages") and len(parts) >= 3:
+        # `packages.<system>.<name>[.copyToRegistry]`
+        return parts[2] or None
+    return parts[0] or None
 
 
 @dataclass
@@ -77,7 +76,7 @@ def choose_artifact(
     if counts:
         with_flake = [n for n in counts if n in package_names or f"{n}-image" in package_names]
         pool = with_flake or list(counts)
-        best = max(pool, key=lambda n: (counts[n], -list(counts).index(n)))
+        best = max(pool, key=lambda n: counts[n])
         ties = [n for n in pool if counts[n] == counts[best]]
         if len(ties) > 1:
             names = ", ".join(sorted(ties))
@@ -113,6 +112,16 @@ def artifact_surfaces(name: str | None, config: Config, flake: FlakeFacts) -> Ar
     )
 
 
+def _configured_image(pub: Publication, configured: list[str]) -> bool:
+    """A publication of one of the configured images: by name, or as written when the
+    configured name itself holds an expression (it then never matches unresolved names)."""
+    names = {n for n in (image_name(i) for i in configured) if n}
+    if image_name(pub.image_resolved or pub.image) in names:
+        return True
+    written = {i for i in configured if image_name(i) is None}
+    return bool(written & {pub.image, pub.image_resolved})
+
+
 def belongs_to_artifact(
     pub: Publication, surfaces: ArtifactSurfaces, nix_builds: list[NixBuild]
 ) -> bool:
@@ -122,9 +131,8 @@ def belongs_to_artifact(
     if attr and attr in surfaces.flake_packages:
         return True
     if pub.kind == "image":
-        resolved = image_name(pub.image_resolved or pub.image)
         if surfaces.images:
-            return resolved in {image_name(i) for i in surfaces.images}
+            return _configured_image(pub, surfaces.images)
         return last_segment(pub.image_resolved or pub.image) == surfaces.name
     if pub.kind == "flakehub":
         # FlakeHub publishes the whole flake, so every exported package of the artifact with it.

@@ -48,7 +48,18 @@ def infer_authority(publications: list[Publication]) -> AuthorityFacts:
     if len(present) > 1:
         return AuthorityFacts("dual", evidence, f"published as {' and '.join(present)}")
     if dockerfile:
-        return AuthorityFacts("dockerfile-image", evidence, "only Dockerfile-built images publish")
+        unknown = [p for p in dockerfile if p.build_source.kind != "dockerfile"]
+        if not unknown:
+            return AuthorityFacts(
+                "dockerfile-image", evidence, "only Dockerfile-built images publish"
+            )
+        where = ", ".join(f"{p.path}:{p.line}" for p in unknown)
+        return AuthorityFacts(
+            "dockerfile-image",
+            evidence,
+            f"only non-Nix images publish; the build source of {where} could not be told "
+            "(copied or assembled elsewhere), review it",
+        )
     if nix_image:
         return AuthorityFacts("nix-image", evidence, "only Nix-built images publish")
     if flakehub:

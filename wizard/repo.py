@@ -67,8 +67,11 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
     except subprocess.TimeoutExpired:
         raise RepoError(f"git {args[0]} did not finish within 120 s in {root}") from None
     if check and proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RepoError(f"git {args[0]} failed in {root}: {message[-1] if message else 'error'}")
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        fatal = [ln.split(": ", 1)[1] for ln in lines if ln.startswith(("fatal: ", "error: "))]
+        detail = fatal[0] if fatal else (lines[-1] if lines else "error")
+        command = next((a for a in args if not a.startswith("-")), "")
+        raise RepoError(f"git {command} failed in {root}: {detail}")
     return proc.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -144,7 +147,12 @@ class Repo:
             raise RepoError(f"{given} does not exist")
         if not given.is_dir():
             raise RepoError(f"{given} is not a directory")
-        top = run_git(given, "rev-parse", "--show-toplevel", check=False).strip()
+        try:
+            top = run_git(given, "rev-parse", "--show-toplevel").strip()
+        except RepoError as exc:
+            if "not a git repository" in str(exc):
+                raise RepoError(f"{given} is not inside a git repository") from None
+            raise
         if not top:
             raise RepoError(f"{given} is not inside a git repository")
         self.root = Path(top).resolve()
@@ -191,7 +199,7 @@ class Repo:
 
     def read_bytes(self, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
         """Read a regular file inside the repository, at most `limit` bytes."""
-        real = self._inside(rel)
+        real, link = self._inside(rel)
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
@@ -212,11 +220,14 @@ class Repo:
             os.close(fd)
         if len(data) > limit:
             raise FileProblem(f"grew over the {limit} byte read limit while reading; not read")
-        self._blobs[rel] = git_blob_id(data, self.info.object_format)
+        # git tracks a symlink as its target path, so that is the blob HEAD holds for `rel`.
+        tracked = os.fsencode(link) if link is not None else data
+        self._blobs[rel] = git_blob_id(tracked, self.info.object_format)
         return data
 
-    def _inside(self, rel: str) -> str:
-        """The real path of `rel`, refusing anything that resolves outside the repository.
+    def _inside(self, rel: str) -> tuple[str, str | None]:
+        """The real path of `rel` and, when `rel` is a symlink, its target as written; refuses
+        anything that resolves outside the repository.
 
         Directories are resolved once per scan and only the last component is checked per file:
         calling realpath on every file dominated large scans.
@@ -229,11 +240,13 @@ class Repo:
         if real_parent != str(self.root) and not real_parent.startswith(self._root_prefix):
             raise FileProblem("a directory on its path leads outside the repository; not read")
         real = os.path.join(real_parent, name)
-        if os.path.islink(real):
-            real = os.path.realpath(real)
-            if not real.startswith(self._root_prefix):
-                raise FileProblem("symlink leads outside the repository; not read")
-        return real
+        if not os.path.islink(real):
+            return real, None
+        link = os.readlink(real)
+        real = os.path.realpath(real)
+        if not real.startswith(self._root_prefix):
+            raise FileProblem("symlink leads outside the repository; not read")
+        return real, link
 
     def read_text(self, rel: str, limit: int = MAX_FILE_BYTES) -> str:
         return decode_text(self.read_bytes(rel, limit))
@@ -264,14 +277,11 @@ class Repo:
         """Blob ids of `paths` in the tree of `rev` (paths absent there are left out)."""
         if not paths:
             return {}
-        out = run_git(self.root, "ls-tree", "-z", rev, "--", *paths)
+        # Paths come from records too: read them literally, never as pathspec magic.
+        out = run_git(self.root, "--literal-pathspecs", "ls-tree", "-z", rev, "--", *paths)
         blobs = {}
         for entry in out.split("\0"):
             if "\t" in entry:
                 meta, path = entry.split("\t", 1)
                 blobs[path] = meta.split()[2]
         return blobs
-
-    def is_file(self, rel: str) -> bool:
-        real = os.path.realpath(os.path.join(self.root, rel))
-        return real.startswith(self._root_prefix) and os.path.isfile(real)

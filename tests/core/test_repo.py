@@ -89,3 +89,28 @@ def test_github_slug_from_the_origin_remote(make_repo: RepoFactory) -> None:
     subprocess.run(["git", "remote", "set-url", "origin", "https://gitlab.com/acme/x.git"],
                    cwd=path, check=True)
     assert Repo(path).github_slug is None
+
+
+def test_dubious_ownership_is_reported_as_git_says_it(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_repo({"a.txt": "1\n"})
+    # git's own switch for testing a checkout owned by someone else (common in CI containers).
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    with pytest.raises(RepoError, match="dubious ownership"):
+        Repo(path)
+
+
+def test_blob_lookup_treats_paths_literally(make_repo: RepoFactory) -> None:
+    path = make_repo({"a.txt": "1\n"})
+    assert Repo(path).blobs_at([":(glob)**", "a.txt"]) == {"a.txt": git_blob_id(b"1\n")}
+
+
+def test_symlinked_file_has_the_blob_git_tracks(make_repo: RepoFactory) -> None:
+    path = make_repo({"docs/real.md": "# Real\n"})
+    os.symlink("real.md", path / "docs/link.md")
+    subprocess.run(["git", "add", "-A"], cwd=path, check=True)
+    subprocess.run(["git", "commit", "-qm", "link"], cwd=path, check=True)
+    repo = Repo(path)
+    assert repo.read_text("docs/link.md") == "# Real\n"
+    assert repo.blob("docs/link.md") == repo.blobs_at(["docs/link.md"])["docs/link.md"]

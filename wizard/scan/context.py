@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,10 +57,6 @@ class ScanContext:
                 root = document.root
         self._yaml_cache[path] = root
         return root
-
-    def matching(self, *patterns: str) -> list[str]:
-        """Repository files whose path matches any of the glob patterns (`*` spans `/`)."""
-        return [f for f in self.files if any(fnmatch.fnmatchcase(f, p) for p in patterns)]
 
     def exists(self, path: str) -> bool:
         return path in self.file_set

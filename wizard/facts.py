@@ -31,6 +31,18 @@ class Evidence:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+def stamped(evidence: list[Evidence], blobs: dict[str, str]) -> list[Evidence]:
+    """Evidence carrying the blob of each file as scanned, without repeats, in order."""
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for ev in evidence:
+        if (ev.path, ev.line) in seen:
+            continue
+        seen.add((ev.path, ev.line))
+        out.append(ev if ev.blob else Evidence(ev.path, ev.line, blobs.get(ev.path)))
+    return out
+
+
 @dataclass(frozen=True)
 class Problem:
     """An input that could not be read or parsed; the rest of the scan went on without it."""
@@ -242,22 +254,21 @@ class ScanResult:
     config: Config | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["blobs"], data["config"]
+        """The contract's keys in order; `blobs` and `config` are for the core, not the JSON."""
         return {
             "schema": SCHEMA,
-            "repo": data["repo"],
-            "artifact": data["artifact"],
-            "artifact_source": data["artifact_source"],
-            "config": data["config_path"],
-            "publications": data["publications"],
-            "flake": data["flake"],
-            "deployments": data["deployments"],
-            "docs": data["docs"],
-            "doc_pages": data["doc_pages"],
-            "validation_builds": data["validation_builds"],
-            "owners": data["owners"],
-            "authority": data["authority"],
-            "facts": data["facts"],
-            "problems": data["problems"],
+            "repo": asdict(self.repo),
+            "artifact": self.artifact,
+            "artifact_source": self.artifact_source,
+            "config": self.config_path,
+            "publications": [asdict(p) for p in self.publications],
+            "flake": asdict(self.flake),
+            "deployments": [asdict(d) for d in self.deployments],
+            "docs": [asdict(m) for m in self.docs],
+            "doc_pages": [asdict(p) for p in self.doc_pages],
+            "validation_builds": [asdict(b) for b in self.validation_builds],
+            "owners": asdict(self.owners),
+            "authority": asdict(self.authority),
+            "facts": [asdict(f) for f in self.facts],
+            "problems": [asdict(p) for p in self.problems],
         }

@@ -6,7 +6,7 @@ from typing import Any
 
 from wizard.authority import is_release_surface, surface_of
 from wizard.config import CONFIG_FILE, Config
-from wizard.facts import Evidence, Publication, ScanResult
+from wizard.facts import Evidence, Publication, ScanResult, stamped
 from wizard.gates.checks import CHECKS
 from wizard.gates.model import (
     CANDIDATE_TITLES,
@@ -108,18 +108,6 @@ def config_declarations(config: Config) -> list[Declaration]:
     return [Declaration(config.canonical, CONFIG_FILE, Evidence(CONFIG_FILE, line, None))]
 
 
-def _stamped(evidence: list[Evidence], scan: ScanResult) -> list[Evidence]:
-    """Evidence with the blob of the file as scanned, deduplicated in order."""
-    seen: set[tuple[str, int | None]] = set()
-    out = []
-    for ev in evidence:
-        if (ev.path, ev.line) in seen:
-            continue
-        seen.add((ev.path, ev.line))
-        out.append(ev if ev.blob else Evidence(ev.path, ev.line, scan.blobs.get(ev.path)))
-    return out
-
-
 def _params(check: str, given: dict[str, Any]) -> dict[str, Any]:
     defaults = {name: p.default for name, p in CHECKS[check].params.items()}
     return {**defaults, **given}
@@ -160,7 +148,7 @@ def evaluate(
                         check=req.check,
                         status=verdict.status,
                         reason=verdict.reason,
-                        evidence=_stamped(verdict.evidence, scan),
+                        evidence=stamped(verdict.evidence, scan.blobs),
                         source=req.source,
                     )
                 )

@@ -22,6 +22,11 @@ MAX_NIX_STEPS = 200_000
 the work per line (a 600-byte flake could take hours)."""
 """Deepest Nix syntax tree walked when resolving flake packages."""
 
+MAX_SCRIPT_BYTES = 16 * 1024 * 1024
+"""Most shell a scan reads, counting a script each time a job reads it (YAML aliases, matrix
+combinations, one script run from several steps); each distinct text is parsed once. Parsing
+takes ~1-1.7 s per MiB here, reading the parsed commands into a job again ~0.4 s."""
+
 MAX_MATRIX_COMBINATIONS = 256
 """Most combinations of a static job matrix expanded into separate publications."""
 

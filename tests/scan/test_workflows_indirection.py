@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import RepoFactory
 from tests.scan.workflow_support import scan, single, workflow
 from wizard.facts import BuildSource, Problem, Signing, VulnScan
 from wizard.limits import MAX_SCRIPT_DEPTH
+from wizard.scan.shell import ShellScript, parse_script
 
 WF = ".github/workflows/release.yml"
 ACTION = ".github/actions/publish/action.yml"
@@ -315,3 +318,123 @@ def test_composite_action_runs_a_script_next_to_it(make_repo: RepoFactory) -> No
     assert publication.signing == Signing(
         "cosign", "key", False, 1, ".github/actions/publish/sign.sh"
     )
+
+
+def _counting_parser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the text of every script the step reader parses."""
+    parsed: list[str] = []
+
+    def parse(text: str) -> ShellScript:
+        parsed.append(text)
+        return parse_script(text)
+
+    monkeypatch.setattr("wizard.scan.indirection.parse_script", parse)
+    return parsed
+
+
+def test_a_script_is_parsed_once_however_often_it_is_reached(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _counting_parser(monkeypatch)
+    aliases = "".join(
+        f"  copy{n}:\n    runs-on: ubuntu-latest\n    steps:\n      - *push\n" for n in range(4)
+    )
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  first:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        arch: [amd64, arm64, riscv64]
+    steps:
+      - &push
+        run: |
+          docker push ghcr.io/acme/api:${{ matrix.arch }}
+          ./scripts/push-image.sh
+"""
+                + aliases
+            ),
+            SCRIPT: "docker push ghcr.io/acme/worker:1\n",
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    jobs = ["first", "copy0", "copy1", "copy2", "copy3"]
+    assert [(p.job, p.image) for p in result.publications] == [
+        (job, f"ghcr.io/acme/{name}") for job in jobs for name in ("api", "worker")
+    ]
+    assert parsed == [
+        "docker push ghcr.io/acme/api:${{ matrix.arch }}\n./scripts/push-image.sh\n",
+        "docker push ghcr.io/acme/worker:1\n",
+    ]
+
+
+def test_scripts_past_the_scan_budget_are_problems(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, call = "docker push ghcr.io/acme/first:1", "./scripts/push-image.sh"
+    budget = len(first) + len(call)
+    monkeypatch.setattr("wizard.scan.indirection.MAX_SCRIPT_BYTES", budget)
+    parsed = _counting_parser(monkeypatch)
+    repo = make_repo(
+        {
+            WF: workflow(
+                f"""jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: {first}
+      - run: docker push ghcr.io/acme/second:1
+      - run: {call}
+      - run: echo nothing to parse here
+""",
+            ),
+            SCRIPT: "docker push ghcr.io/acme/third:1\n",
+        }
+    )
+    result, problems = scan(repo)
+    assert [p.image for p in result.publications] == ["ghcr.io/acme/first"]
+    assert parsed == [first, call]
+    assert problems == [
+        Problem(
+            WF, 8,
+            f"shell script not read: the scan already read {len(first)} of the {budget} bytes "
+            "of shell it reads at most",
+        ),
+        Problem(
+            SCRIPT, None,
+            f"shell script not read: the scan already read {budget} of the {budget} bytes "
+            "of shell it reads at most",
+        ),
+    ]
+
+
+def test_every_read_of_a_cached_script_counts_against_the_budget(
+    make_repo: RepoFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parsed once, a script still puts all its commands in each job that reads it: aliases
+    # repeating a large script must stay bounded too.
+    run = "docker push ghcr.io/acme/api:1"
+    monkeypatch.setattr("wizard.scan.indirection.MAX_SCRIPT_BYTES", 2 * len(run))
+    copies = "".join(f"  copy{n}:\n    runs-on: ubuntu-latest\n    steps:\n      - *push\n"
+                     for n in range(2))
+    repo = make_repo(
+        {
+            WF: workflow(
+                f"jobs:\n  first:\n    runs-on: ubuntu-latest\n    steps:\n      - &push\n"
+                f"        run: {run}\n{copies}"
+            )
+        }
+    )
+    result, problems = scan(repo)
+    assert [p.job for p in result.publications] == ["first", "copy0"]
+    # An alias is the anchored node itself: the problem names the anchor's line.
+    assert problems == [
+        Problem(
+            WF, 8,
+            f"shell script not read: the scan already read {2 * len(run)} of the {2 * len(run)} "
+            "bytes of shell it reads at most",
+        )
+    ]

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from wizard.limits import MAX_SCRIPT_DEPTH
+from wizard.limits import MAX_SCRIPT_BYTES, MAX_SCRIPT_DEPTH
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, static_env, text_of
 from wizard.scan.items import (
@@ -85,6 +85,9 @@ class StepReader:
         self.ctx = ctx
         self.problem = problem
         self.scripts: dict[str, ShellScript | None] = {}
+        # Parsed once per text: YAML aliases, matrix combinations and copies reach the same one.
+        self.parsed: dict[str, ShellScript] = {}
+        self.read_bytes = 0
         self.followed: set[str] = set()
 
     def may_follow(self, frame: Frame, target: str, line: int) -> bool:
@@ -168,10 +171,13 @@ class StepReader:
                 self.problem(frame.path, step.line_of("run"), "`run:` is not text; step skipped")
                 return
             shell = text_of(step.get("shell")) or defaults.shell
-            if not is_posix_shell(shell) or not _WORTH_PARSING.search(run):
+            if not is_posix_shell(shell):
+                return
+            script = self._parse(run, frame.path, step.line_of("run"))
+            if script is None:
                 return
             offset = run.content_line - 1 if isinstance(run, YStr) else step.line_of("run") - 1
-            self._commands(parse_script(run), step_frame, offset, step_id, exports, items)
+            self._commands(script, step_frame, offset, step_id, exports, items)
 
     def _commands(
         self,
@@ -231,8 +237,28 @@ class StepReader:
         text = self.ctx.read_text(path)
         script = None
         if text is not None and (not text.startswith("#!") or _SHEBANG_SHELL.match(text)):
-            script = parse_script(text) if _WORTH_PARSING.search(text) else ShellScript([], {})
+            script = self._parse(text, path, None)
         self.scripts[path] = script
+        return script
+
+    def _parse(self, text: str, path: str, line: int | None) -> ShellScript | None:
+        """The script's commands, parsed once per text; None (a problem) once the scan has read
+        MAX_SCRIPT_BYTES of shell, every read counted: each puts all its commands in a job."""
+        script = self.parsed.get(text)
+        if script is None and not _WORTH_PARSING.search(text):
+            script = self.parsed[text] = ShellScript([], {})
+        if script is not None and not script.commands:
+            return script
+        if self.read_bytes + len(text) > MAX_SCRIPT_BYTES:
+            self.problem(
+                path, line,
+                f"shell script not read: the scan already read {self.read_bytes} of the "
+                f"{MAX_SCRIPT_BYTES} bytes of shell it reads at most",
+            )
+            return None
+        self.read_bytes += len(text)
+        if script is None:
+            script = self.parsed[text] = parse_script(text)
         return script
 
     def _local_action(

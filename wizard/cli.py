@@ -19,12 +19,18 @@ from wizard.gates.spec import SpecError
 from wizard.record.errors import AnswersError, CommitError, DecisionRefused, RecordUnusable
 from wizard.repo import RepoError
 from wizard.signing.errors import SigningError
+from wizard.text import printable
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 class UsageError(Exception):
     """Bad command-line input (exit 2)."""
+
+
+def _say(text: str, error: bool = False) -> None:
+    """One line to the terminal; record and repository text never carries control sequences."""
+    print(printable(text, single_line=True), file=sys.stderr if error else sys.stdout)
 
 
 def _json_dump(data: Any) -> None:
@@ -138,11 +144,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         )
     elif outcome.ok:
         who = ", ".join(f"{s.principal} ({s.format} {s.fingerprint})" for s in outcome.signers)
-        print(f"valid: {args.record} signed by {who}")
+        _say(f"valid: {args.record} signed by {who}")
         for item in outcome.drift:
-            print(f"  drift: {item.describe()}")
+            _say(f"  drift: {item.describe()}")
     if not outcome.ok:
-        print(f"release-gate: {args.record}: {outcome.failure}", file=sys.stderr)
+        _say(f"release-gate: {args.record}: {outcome.failure}", error=True)
         return 1
     return 0
 
@@ -160,8 +166,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from wizard.sample import build_seed_repo
 
     target = Path(args.path) if args.path else Path(tempfile.mkdtemp(prefix="release-gate-demo-"))
-    if target.exists() and any(target.iterdir()):
-        raise UsageError(f"{target} is not empty; give an empty or new directory")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} is not an empty directory; give an empty or new one")
     build_seed_repo(target)
     print(f"demo repository: {target}", file=sys.stderr)
     if args.no_tui:
@@ -175,7 +181,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from wizard.check import run_check
-    from wizard.check_output import github_lines, json_report, text_lines
+    from wizard.check.output import github_lines, json_report, text_lines
 
     signers = Path(args.allowed_signers) if args.allowed_signers else None
     result = run_check(
@@ -305,12 +311,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, RepoError, ConfigError, SpecError, AnswersError, RecordUnusable) as exc:
         if debug:
             traceback.print_exc()
-        print(f"release-gate: {exc}", file=sys.stderr)
+        _say(f"release-gate: {exc}", error=True)
         return 2
     except (DecisionRefused, CommitError, SigningError) as exc:
         if debug:
             traceback.print_exc()
-        print(f"release-gate: {exc}", file=sys.stderr)
+        _say(f"release-gate: {exc}", error=True)
         return 1
     except KeyboardInterrupt:
         print("release-gate: interrupted", file=sys.stderr)

@@ -80,8 +80,8 @@ def test_removing_cosign_from_the_authorised_path_is_a_security_regression(
     signed_repo.commit({path: without_cosign(path)}, "drop signing")
     code, out = run(capsys, "check", str(signed_repo.path))
     assert code == 1
-    assert ("security regression since RA-0001: cosign signing was removed from "
-            ".github/workflows/release.yml (publish)") in out
+    assert ("security regression since RA-0001: .github/workflows/release.yml (publish) lost "
+            "cosign signing") in out
 
 
 def test_a_pull_request_cannot_add_its_own_signer(signed_repo: SignedRepo, tmp_path: Path,

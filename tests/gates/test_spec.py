@@ -66,6 +66,17 @@ def test_builtin_spec_has_the_six_gates_in_order() -> None:
             "      - {id: vulnerability-scanning, params: {depth: 3}}\n",
             "is not a parameter of check `vulnerability_scanning`",
         ),
+        (
+            "gates:\n  documentation-convergence:\n    requirements:\n"
+            "      - {id: primary-docs-located, params: {roles: [{a: b}]}}\n",
+            "`gates.documentation-convergence.requirements[primary-docs-located].params.roles` "
+            "must be a list of strings",
+        ),
+        (
+            "gates:\n  ownership:\n    requirements:\n"
+            "      - {id: x, text: t, check: codeowners_covers, params: {paths: [[app]]}}\n",
+            "`gates.ownership.requirements[x].params.paths` must be a list of strings",
+        ),
     ],
 )
 def test_bad_specs_are_refused_naming_the_key(gates_yaml: str, message: str) -> None:
@@ -119,16 +130,24 @@ def test_added_requirement_shows_in_every_output(
         assert "Build provenance is attested" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("requirement", "message"),
+    [
+        ("{id: x, text: t, check: bogus}", "unknown check `bogus`"),
+        (
+            "{id: primary-docs-located, params: {roles: [{a: b}]}}",
+            "params.roles` must be a list of strings",
+        ),
+    ],
+)
 def test_bad_spec_is_one_clear_error_on_the_command_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], requirement: str, message: str
 ) -> None:
+    gate = "ownership" if "bogus" in requirement else "documentation-convergence"
     repo = build_seed_repo(
         tmp_path / "r",
-        {
-            ".release-gate.yaml": "gates:\n  ownership:\n    requirements:\n"
-            "      - {id: x, text: t, check: bogus}\n"
-        },
+        {".release-gate.yaml": f"gates:\n  {gate}:\n    requirements:\n      - {requirement}\n"},
     )
     assert main(["gates", str(repo)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "unknown check `bogus`" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err

@@ -65,6 +65,9 @@ def _validate_params(spec: Spec, where: str) -> None:
                     param.kind is int and isinstance(value, bool)
                 ):
                     raise SpecError(f"{where}: `{key}.{name}` must be a {param.kind.__name__}")
+                # Every list parameter names things (roles, paths, provenance kinds).
+                if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+                    raise SpecError(f"{where}: `{key}.{name}` must be a list of strings")
                 shipped_params = builtin.get((gate.id, req.id))
                 if shipped_params is None or param.loosens is None:
                     continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.check import CheckResult, Finding
+from wizard.check.findings import CheckResult, Finding
 from wizard.text import printable
 
 

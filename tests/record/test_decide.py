@@ -154,7 +154,7 @@ def test_uncommitted_evidence_is_refused(
     workflow = signed_repo.path / ".github/workflows/release.yml"
     workflow.write_text(workflow.read_text() + "\n# local edit\n")
     assert decide(signed_repo) == 1
-    assert ".github/workflows/release.yml has uncommitted changes" in capsys.readouterr().err
+    assert "uncommitted changes in .github/workflows/release.yml" in capsys.readouterr().err
     assert signed_repo.envelopes() == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,7 +33,6 @@ class EvidenceItem:
     line: int | None
     blob: str | None
     excerpt_sha256: str | None
-    excerpt: str | None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,7 +51,6 @@ def excerpt_hash(line_text: str) -> str:
 @dataclass
 class RecordContent:
     number: int
-    slug: str
     scan: ScanResult
     evaluation: CandidateEvaluation
     decision: Decision
@@ -200,11 +199,12 @@ def md_text(text: object) -> str:
 
 
 def _link(content: RecordContent, evidence: Evidence) -> str:
-    depth = len([p for p in content.records_dir.split("/") if p])
-    target = "../" * depth + evidence.path
+    """A relative link from the record to the evidence; the target is percent-encoded whole so
+    no path (newlines, brackets, HTML) can break out of the link."""
+    depth = len([p for p in content.records_dir.split("/") if p not in ("", ".")])
+    target = quote("../" * depth + evidence.path, safe="/._-~")
     anchor = f"#L{evidence.line}" if evidence.line else ""
-    label = md_text(evidence.location())
-    return f"[{label}]({target.replace(' ', '%20').replace(')', '%29')}{anchor})"
+    return f"[{md_text(evidence.location())}]({target}{anchor})"
 
 
 def front_matter(content: RecordContent, attestation: str) -> dict[str, Any]:

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from wizard.config import load_config
 from wizard.record.answers import git_identity
 from wizard.record.errors import DecisionRefused, RecordUnusable
-from wizard.record.store import ENVELOPE_SUFFIX, markdown_for, replace_file
-from wizard.record.verify import load_envelope
+from wizard.record.store import envelope_for, replace_file
+from wizard.record.verify import load_envelope, statement_problem
 from wizard.repo import Repo
 from wizard.signing import EnvelopeError, sign_envelope, signing_config
 
 
-def envelope_path_of(record: Path) -> Path:
-    """Accept either file of a record pair."""
-    if record.name.endswith(".md"):
-        return record.with_name(record.name[: -len(".md")] + ENVELOPE_SUFFIX)
-    return record
-
-
 def sign_record(record: Path) -> int:
     """Append a signature; return the number of signatures now on the record."""
-    envelope_path = envelope_path_of(record.absolute())
+    envelope_path = envelope_for(record.absolute())
     if not envelope_path.is_file():
         raise RecordUnusable(f"{envelope_path} does not exist")
     repo = Repo(envelope_path.parent)
@@ -36,14 +28,9 @@ def sign_record(record: Path) -> int:
         raise DecisionRefused(
             f"{envelope_path.name} is not a valid record envelope ({exc}); refusing to sign it"
         ) from None
-    markdown = markdown_for(envelope_path)
-    subject = statement.get("subject", [{}])[0] if isinstance(statement, dict) else {}
-    digest = hashlib.sha256(markdown.read_bytes()).hexdigest() if markdown.is_file() else None
-    if not isinstance(subject, dict) or subject.get("digest", {}).get("sha256") != digest:
-        raise DecisionRefused(
-            f"{markdown.name} does not match the record's signed digest; "
-            "refusing to sign a modified record"
-        )
+    problem = statement_problem(statement, envelope_path)
+    if problem:
+        raise DecisionRefused(f"{problem}; refusing to sign {envelope_path.name}")
     identity = git_identity(repo.root)
     makers = statement.get("predicate", {}).get("decision", {}).get("decisionMakers", [])
     if identity is None or not any(f"<{identity.email}>" in str(m) for m in makers):

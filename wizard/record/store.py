@@ -9,21 +9,22 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.record.errors import DecisionRefused, RecordUnusable
 from wizard.repo import FileProblem, decode_text
 from wizard.yamlsafe import YamlProblem, YMap, load_yaml
 
 _RECORD_NAME = re.compile(r"^(\d{4})-([a-z0-9][a-z0-9-]*)\.md$")
+_NUMBERED = re.compile(r"^[0-9]{4}-")
 ENVELOPE_SUFFIX = ".intoto.json"
 
 
-class RecordExists(Exception):
+class RecordExists(DecisionRefused):
     """A record file with the chosen name already exists; nothing was written."""
 
 
 @dataclass(frozen=True)
 class RecordFiles:
     number: int
-    slug: str
     markdown: Path
     envelope: Path
 
@@ -36,12 +37,36 @@ class RecordFiles:
         return self.markdown.is_file() and self.envelope.is_file()
 
 
-def envelope_for(markdown: Path) -> Path:
-    return markdown.with_name(markdown.name[: -len(".md")] + ENVELOPE_SUFFIX)
+def envelope_for(record: Path) -> Path:
+    """The attestation of a record, given either of its two files."""
+    if record.name.endswith(".md"):
+        return record.with_name(record.name[: -len(".md")] + ENVELOPE_SUFFIX)
+    return record
 
 
 def markdown_for(envelope: Path) -> Path:
     return envelope.with_name(envelope.name[: -len(ENVELOPE_SUFFIX)] + ".md")
+
+
+def records_directory(root: Path, relative: str) -> Path:
+    """The records directory, refused when it resolves outside the repository or is a file
+    (a committed symlink must not make decide write, or check read, somewhere else)."""
+    directory = root / relative
+    real = Path(os.path.realpath(directory))
+    if real != root and root not in real.parents:
+        raise RecordUnusable(f"records.dir {relative} resolves outside the repository ({real})")
+    if directory.exists() and not directory.is_dir():
+        raise RecordUnusable(f"records.dir {relative} is not a directory")
+    return directory
+
+
+def _is_record(markdown: Path) -> bool:
+    """A decision record, not another ADR sharing the directory: it has an attestation beside
+    it, or front matter with a release-gate id."""
+    if envelope_for(markdown).is_file():
+        return True
+    meta = read_front_matter(markdown)
+    return meta is not None and str(meta.get("id", "")).startswith("RA-")
 
 
 def list_records(directory: Path) -> list[RecordFiles]:
@@ -51,21 +76,16 @@ def list_records(directory: Path) -> list[RecordFiles]:
     found = []
     for entry in directory.iterdir():
         match = _RECORD_NAME.match(entry.name)
-        if match and entry.is_file():
-            found.append(
-                RecordFiles(int(match.group(1)), match.group(2), entry, envelope_for(entry))
-            )
+        if match and entry.is_file() and _is_record(entry):
+            found.append(RecordFiles(int(match.group(1)), entry, envelope_for(entry)))
     return sorted(found, key=lambda r: r.number)
 
 
 def next_number(directory: Path) -> int:
-    records = list_records(directory)
-    numbers = [r.number for r in records]
-    if directory.is_dir():
-        for entry in directory.iterdir():
-            head = entry.name[:4]
-            if head.isdigit() and entry.name.endswith(ENVELOPE_SUFFIX):
-                numbers.append(int(head))
+    """One past every `NNNN-` file in the directory, records or other ADRs sharing it."""
+    if not directory.is_dir():
+        return 1
+    numbers = [int(e.name[:4]) for e in directory.iterdir() if _NUMBERED.match(e.name)]
     return max(numbers, default=0) + 1
 
 

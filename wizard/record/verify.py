@@ -12,7 +12,7 @@ from typing import Any, Literal
 from wizard.config import Config, load_config
 from wizard.record.content import PREDICATE_TYPE, STATEMENT_TYPE, excerpt_hash
 from wizard.record.errors import RecordUnusable
-from wizard.record.store import markdown_for
+from wizard.record.store import envelope_for, markdown_for
 from wizard.repo import FileProblem, Repo, decode_text, git_succeeds, run_git
 from wizard.signing import (
     EnvelopeError,
@@ -24,7 +24,7 @@ from wizard.signing import (
 )
 from wizard.signing.dsse import PAYLOAD_TYPE, Envelope
 
-DriftKind = Literal["unchanged", "moved", "changed", "deleted"]
+DriftKind = Literal["unchanged", "moved", "modified", "changed", "deleted"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,15 @@ class EvidenceCheck:
 
     @property
     def holds(self) -> bool:
-        return self.state in ("unchanged", "moved")
+        """Moved lines and edited files cited as a whole (no line) still hold."""
+        return self.state in ("unchanged", "moved", "modified")
 
     def describe(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         if self.state == "moved":
             return f"{where} moved to line {self.now_line} (same text)"
+        if self.state == "modified":
+            return f"{where} was edited (cited as a whole file, it still exists)"
         if self.state == "changed":
             return f"{where} changed at HEAD (the recorded text is gone)"
         if self.state == "deleted":
@@ -123,18 +126,37 @@ def _check_statement(statement: Any) -> str | None:
     subjects = statement.get("subject")
     if not isinstance(predicate, dict) or not isinstance(subjects, list) or len(subjects) != 1:
         return "the statement has no single subject and predicate"
+    if not isinstance(subjects[0], dict) or not isinstance(subjects[0].get("digest"), dict):
+        return "the subject has no digest"
+    decision = predicate.get("decision")
+    if not isinstance(decision, dict) or not isinstance(decision.get("decisionMakers"), list):
+        return "the predicate names no decision and decision-makers"
     return None
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def committed_time(repo: Repo, path: str, ref: str = "HEAD") -> datetime | None:
+    """When `path` last changed in the history of `ref`; None when the working copy differs
+    from `ref` (a record not committed there yet is checked against the clock)."""
+    if repo.blob(path) != repo.blobs_at([path], ref).get(path):
+        return None
+    stamp = run_git(repo.root, "log", "-1", "--format=%cI", ref, "--", path).strip()
+    return datetime.fromisoformat(stamp) if stamp else None
 
 
 def check_evidence(repo: Repo, predicate: dict[str, Any]) -> list[EvidenceCheck]:
     """Each recorded evidence item against HEAD: same blob, same text elsewhere, or drift."""
     items: dict[tuple[str, int | None], dict[str, Any]] = {}
-    for gate in predicate.get("gates", []):
-        for requirement in gate.get("requirements", []):
-            for item in requirement.get("evidence", []):
+    for gate in _dicts(predicate.get("gates")):
+        for requirement in _dicts(gate.get("requirements")):
+            for item in _dicts(requirement.get("evidence")):
                 lines = item.get("lines")
                 line = lines[0] if isinstance(lines, list) and lines else None
-                items.setdefault((str(item.get("path")), line), item)
+                items.setdefault((str(item.get("path")), line if isinstance(line, int) else None),
+                                 item)
     head = repo.blobs_at(sorted({path for path, _ in items}))
     texts: dict[str, list[str]] = {}
     results = []
@@ -144,6 +166,9 @@ def check_evidence(repo: Repo, predicate: dict[str, Any]) -> list[EvidenceCheck]
             continue
         if head[path] == item.get("blob"):
             results.append(EvidenceCheck(path, line, "unchanged"))
+            continue
+        if line is None:
+            results.append(EvidenceCheck(path, line, "modified"))
             continue
         wanted = item.get("excerpt_sha256")
         if not wanted:
@@ -168,14 +193,22 @@ def verify_record(
     trust: Trust | None = None,
     at: datetime | None = None,
 ) -> VerifyResult:
-    """Verify in the documented order; `trust` overrides where keys come from (CI base ref)."""
-    envelope_path = envelope_path.absolute()
+    """Verify in the documented order; `trust` overrides where keys come from (CI base ref).
+
+    Key validity windows are checked at `at`, by default when the record was last committed
+    (so a key that expired later does not void what it signed while valid).
+    """
+    envelope_path = envelope_for(envelope_path.absolute())
     result = VerifyResult(envelope_path)
     if not envelope_path.is_file():
         raise RecordUnusable(f"{envelope_path} does not exist")
+    if allowed_signers is not None and not allowed_signers.is_file():
+        raise RecordUnusable(f"--allowed-signers {allowed_signers} does not exist")
     repo = Repo(envelope_path.parent)
     config = load_config(repo)
     trust = trust or default_trust(repo, config, allowed_signers)
+    if at is None:
+        at = committed_time(repo, str(envelope_path.relative_to(repo.root)))
     if trust.allowed_signers is None and trust.openpgp_keyring is None:
         raise RecordUnusable(
             f"no allowed signers: {config.allowed_signers} does not exist "
@@ -219,17 +252,9 @@ def verify_record(
         return result.fail(
             f"signer: {', '.join(outsiders)} is not among the record's decision-makers"
         )
-    subject = statement["subject"][0]
-    markdown = markdown_for(envelope_path)
-    if str(subject.get("name", "")).rsplit("/", 1)[-1] != markdown.name:
-        return result.fail(
-            f"subject: the statement is about {subject.get('name')!r}, not {markdown.name}"
-        )
-    if not markdown.is_file():
-        return result.fail(f"subject: {markdown.name} is missing")
-    digest = hashlib.sha256(markdown.read_bytes()).hexdigest()
-    if subject.get("digest", {}).get("sha256") != digest:
-        return result.fail(f"subject: {markdown.name} does not match the signed digest")
+    mismatch = subject_problem(statement, envelope_path)
+    if mismatch:
+        return result.fail(f"subject: {mismatch}")
     commit = predicate.get("repository", {}).get("commit")
     ancestry = _ancestry(repo, commit)
     if ancestry:
@@ -242,6 +267,24 @@ def verify_record(
     return result
 
 
+def statement_problem(statement: Any, envelope_path: Path) -> str | None:
+    """Why the statement is not a well-formed record about the Markdown beside the envelope."""
+    return _check_statement(statement) or subject_problem(statement, envelope_path)
+
+
+def subject_problem(statement: dict[str, Any], envelope_path: Path) -> str | None:
+    """Why the statement's subject is not the Markdown file beside the envelope, byte for byte."""
+    subject = statement["subject"][0]
+    markdown = markdown_for(envelope_path)
+    if str(subject.get("name", "")).rsplit("/", 1)[-1] != markdown.name:
+        return f"the statement is about {subject.get('name')!r}, not {markdown.name}"
+    if not markdown.is_file():
+        return f"{markdown.name} is missing"
+    if subject["digest"].get("sha256") != hashlib.sha256(markdown.read_bytes()).hexdigest():
+        return f"{markdown.name} does not match the signed digest"
+    return None
+
+
 def _ancestry(repo: Repo, commit: object) -> str | None:
     if not isinstance(commit, str) or not commit:
         return "the record names no evaluated commit"
@@ -249,6 +292,9 @@ def _ancestry(repo: Repo, commit: object) -> str | None:
     if is_ancestor:
         return None
     if is_ancestor is False:
-        return f"the evaluated commit {commit[:12]} is not an ancestor of HEAD"
+        return (
+            f"the evaluated commit {commit[:12]} is not an ancestor of HEAD (a squash or rebase "
+            "merge rewrites it: merge with a merge commit, or record the decision again)"
+        )
     shallow = " (shallow clone: fetch more history)" if repo.info.shallow else ""
     return f"the evaluated commit {commit[:12]} is not in this repository{shallow}"

@@ -24,17 +24,18 @@ from wizard.record.content import (
     statement_bytes,
 )
 from wizard.record.errors import CommitError, DecisionRefused
-from wizard.record.lookup import authorised_authority, find_authorising
+from wizard.record.lookup import authority_in_force
 from wizard.record.store import (
     ENVELOPE_SUFFIX,
     list_records,
     next_number,
     read_front_matter,
+    records_directory,
     slugify,
     write_new_files,
 )
 from wizard.record.verify import default_trust
-from wizard.repo import FileProblem, Repo
+from wizard.repo import FileProblem, Repo, run_git
 from wizard.signing import sign_envelope, signing_config
 from wizard.signing.dsse import PAYLOAD_TYPE, Envelope
 
@@ -69,7 +70,14 @@ def refusal(request: DecisionRequest) -> str | None:
         return "the repository has no commit to evaluate; commit first"
     if request.decision == "change":
         if request.authorised is None:
-            request.authorised = authority_in_force(request) or request.scan.authority.current
+            repo = Repo(request.scan.repo.root)
+            in_force = authority_in_force(
+                repo,
+                request.config.records_dir,
+                request.scan.artifact,
+                default_trust(repo, request.config, None),
+            )
+            request.authorised = in_force or request.scan.authority.current
         baseline = request.authorised
         if evaluation.candidate == baseline:
             return (
@@ -83,7 +91,11 @@ def refusal(request: DecisionRequest) -> str | None:
                 f"a change of authority needs all six gates met for {evaluation.candidate}: "
                 f"{listed}"
             )
-        disagreed = [g for g in evaluation.gates if request.signoffs[g.id].verdict == "disagree"]
+        disagreed = [
+            g
+            for g in evaluation.gates
+            if g.id in request.signoffs and request.signoffs[g.id].verdict == "disagree"
+        ]
         if disagreed:
             return (
                 "a change of authority needs agreement on every gate; disagreement on "
@@ -95,7 +107,8 @@ def refusal(request: DecisionRequest) -> str | None:
 def collect_evidence(
     repo: Repo, evaluation: CandidateEvaluation
 ) -> dict[tuple[str, int | None], EvidenceItem]:
-    """Each evidence item with its blob and line excerpt, all as committed at HEAD."""
+    """Each evidence item with its blob and line excerpt, all as committed at HEAD and as the
+    scan saw them (a commit between scan and write would bind other lines)."""
     wanted: list[Evidence] = [
         e for g in evaluation.gates for r in g.requirements for e in r.evidence
     ]
@@ -119,6 +132,10 @@ def collect_evidence(
                     f"evidence file {ev.path} has uncommitted changes; commit "
                     "or stash them so the record matches HEAD"
                 )
+            if ev.blob is not None and ev.blob != committed[ev.path]:
+                raise DecisionRefused(
+                    f"evidence file {ev.path} changed since the scan; scan again"
+                )
             texts[ev.path] = text.split("\n")
         lines = texts[ev.path]
         excerpt = lines[ev.line - 1] if ev.line and 0 < ev.line <= len(lines) else None
@@ -127,7 +144,6 @@ def collect_evidence(
             line=ev.line,
             blob=committed[ev.path],
             excerpt_sha256=excerpt_hash(excerpt) if excerpt is not None else None,
-            excerpt=excerpt,
         )
     return items
 
@@ -146,6 +162,24 @@ def _policy_digest(spec: Spec) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+def changed_release_files(repo: Repo, config: Config) -> list[str]:
+    """Working-tree changes (tracked or untracked) in files the scan reads to find the release
+    surface: a record must describe its evaluated commit, not a working copy."""
+    status = run_git(repo.root, "status", "--porcelain=v1", "-z", "-uall")
+    paths = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
+    records = config.records_dir.rstrip("/") + "/"
+    return [
+        p for p in paths
+        if not p.startswith(records)
+        and (
+            p.startswith((config.workflows_dir.rstrip("/") + "/", ".github/"))
+            or p == config.flake_path
+            or p.endswith((".tf", ".tfvars", ".tfvars.json", ".sh", ".md", "CODEOWNERS"))
+            or p == ".release-gate.yaml"
+        )
+    ]
+
+
 def default_supersedes(directory: Path, artifact: str | None) -> list[str]:
     """The newest earlier record for the same artifact, which a new decision replaces."""
     for record in reversed(list_records(directory)):
@@ -153,14 +187,6 @@ def default_supersedes(directory: Path, artifact: str | None) -> list[str]:
         if meta is not None and str(meta.get("artifact")) == str(artifact):
             return [record.record_id]
     return []
-
-
-def authority_in_force(request: DecisionRequest) -> str | None:
-    """The authority the newest authentic record authorises, if there is one."""
-    repo = Repo(request.scan.repo.root)
-    trust = default_trust(repo, request.config, None)
-    lookup = find_authorising(repo, request.config.records_dir, request.scan.artifact, trust)
-    return authorised_authority(lookup.predicate) if lookup.authorising else None
 
 
 def write_decision(
@@ -172,10 +198,21 @@ def write_decision(
     if reason:
         raise DecisionRefused(reason)
     repo = Repo(request.scan.repo.root)
+    if repo.info.head != request.scan.repo.head:
+        raise DecisionRefused(
+            f"HEAD moved since the scan ({request.scan.repo.head} -> {repo.info.head}); "
+            "scan again so the record describes the commit it names"
+        )
+    unsettled = changed_release_files(repo, request.config)
+    if unsettled:
+        raise DecisionRefused(
+            f"uncommitted changes in {', '.join(unsettled[:5])}; commit or stash them so the "
+            "record describes the evaluated commit"
+        )
     signing = signing_config(repo.root) if sign or commit else None
     evidence = collect_evidence(repo, request.evaluation)
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    directory = repo.root / request.config.records_dir
+    directory = records_directory(repo.root, request.config.records_dir)
     number = next_number(directory)
     candidate = request.evaluation.candidate
     slug = (
@@ -190,7 +227,6 @@ def write_decision(
     )
     content = RecordContent(
         number=number,
-        slug=slug,
         scan=request.scan,
         evaluation=request.evaluation,
         decision=request.decision,
@@ -215,7 +251,10 @@ def write_decision(
         envelope = sign_envelope(envelope, signing, request.config.namespace)
     envelope_bytes = (json.dumps(envelope.to_json(), indent=2) + "\n").encode("utf-8")
     md_path, env_path = directory / f"{base}.md", directory / attestation
-    write_new_files([(md_path, markdown_bytes), (env_path, envelope_bytes)])
+    try:
+        write_new_files([(md_path, markdown_bytes), (env_path, envelope_bytes)])
+    except OSError as exc:
+        raise DecisionRefused(f"cannot write the record in {directory}: {exc.strerror}") from None
     commit_sha = None
     if commit:
         try:

@@ -22,6 +22,10 @@ MAX_NIX_STEPS = 200_000
 the work per line (a 600-byte flake could take hours)."""
 """Deepest Nix syntax tree walked when resolving flake packages."""
 
+MAX_RESOLVED_CHARS = 4096
+"""Longest text substituting shell variables or static `${{ }}` values may produce; `A=$A$A`
+repeated would otherwise double a value per line. A longer result stays as written (unknown)."""
+
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
 """Most shell a scan reads, counting a script each time a job reads it (YAML aliases, matrix
 combinations, one script run from several steps); each distinct text is parsed once. Parsing

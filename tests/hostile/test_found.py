@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -17,6 +18,7 @@ from wizard.sample import commit_files
 from wizard.scan import scan_repository
 from wizard.scan.docs import DocTerms, scan_docs
 from wizard.scan.tofu import scan_stacks
+from wizard.scan.workflows import scan_workflows
 from wizard.yamlsafe import YamlProblem, load_yaml
 
 IMAGE = "ghcr.io/acme/dashboard"
@@ -103,3 +105,53 @@ def test_names_that_are_not_utf8_are_problems_and_never_reach_the_output(
     assert result.repo.branch == "topic-\ufffd"
     json.dumps(result.to_json(), ensure_ascii=False).encode("utf-8")
     scan_report(result).encode("utf-8")
+
+
+_PUSH_JOB = "on: push\njobs:\n  push:\n    runs-on: ubuntu-latest\n"
+
+
+def _refs(name: str, count: int) -> str:
+    return f"${{{{ env.{name} }}}}" * count
+
+
+@pytest.mark.parametrize(
+    ("workflow", "image", "problem"),
+    [
+        pytest.param(
+            _PUSH_JOB + "    steps:\n      - run: |\n          A=xxxxxxxx\n"
+            + "          A=$A$A\n" * 40 + "          docker push ghcr.io/acme/$A:1\n",
+            "ghcr.io/acme/$A",
+            (17, "the shell variable assigned here grows past 4096 characters; its value is "
+             "taken as unknown"),
+            id="shell-assignments",
+        ),
+        pytest.param(
+            _PUSH_JOB + '    steps:\n      - run: echo "A=xxxxxxxx" >> "$GITHUB_ENV"\n'
+            + '      - run: echo "A=$A$A" >> "$GITHUB_ENV"\n' * 40
+            + "      - run: docker push ghcr.io/acme/$A:1\n",
+            "ghcr.io/acme/${{ env.A }}",
+            (16, "the value exported as `A` grows past 4096 characters; later steps see it as "
+             "unknown"),
+            id="github-env-exports",
+        ),
+        pytest.param(
+            _PUSH_JOB + f'    env:\n      A: "{_refs("B", 300)}"\n      B: "{_refs("C", 300)}"\n'
+            f'      C: "{_refs("D", 300)}"\n      D: x\n'
+            "    steps:\n      - run: docker push ghcr.io/acme/${{ env.A }}:1\n",
+            "ghcr.io/acme/${{ env.A }}",
+            (5, "env `A` grows past 4096 characters once its `${{ }}` references are "
+             "substituted; it is taken as unknown"),
+            id="env-references",
+        ),
+    ],
+)
+def test_values_that_double_per_line_stay_bounded(
+    make_repo: RepoFactory, workflow: str, image: str, problem: tuple[int, str]
+) -> None:
+    # Each substitution used to be unbounded: 40 lines of `A=$A$A` made a 8 TiB image name.
+    ctx = context_for(make_repo({".github/workflows/w.yml": workflow}))
+    started = time.perf_counter()
+    publications = scan_workflows(ctx).publications
+    assert time.perf_counter() - started < 5
+    assert [p.image_resolved or p.image for p in publications] == [image]
+    assert ctx.problems[0] == Problem(".github/workflows/w.yml", *problem)

@@ -10,11 +10,11 @@ import pytest
 
 from tests.signing.keys import SshKey, make_ssh_key, write_allowed_signers
 from wizard.signing.allowed_signers import (
-    load_allowed_signers,
     match_pattern_list,
     parse_allowed_signers,
     parse_ssh_time,
     principals_for,
+    read_allowed_signers,
 )
 from wizard.signing.errors import AllowedSignersError
 
@@ -62,7 +62,7 @@ def test_ssh_keygen_reads_the_same_principals(alice: SshKey, tmp_path: Path) -> 
         text=True,
         check=True,
     ).stdout.split()
-    entries = load_allowed_signers(path)
+    entries = parse_allowed_signers(read_allowed_signers(path))
     assert found == list(entries[0].principals) == ["alice@example.org", "a.m@example.org"]
 
 
@@ -171,8 +171,8 @@ def test_time_formats() -> None:
 
 def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
     with pytest.raises(AllowedSignersError, match=r"allowed_signers file .*missing cannot be read"):
-        load_allowed_signers(tmp_path / "missing")
+        parse_allowed_signers(read_allowed_signers(tmp_path / "missing"))
     binary = tmp_path / "binary"
     binary.write_bytes(b"alice \xff\xfe\n")
     with pytest.raises(AllowedSignersError, match=r"is not valid UTF-8 \(byte 6\)"):
-        load_allowed_signers(binary)
+        parse_allowed_signers(read_allowed_signers(binary))

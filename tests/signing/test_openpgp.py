@@ -12,13 +12,13 @@ import pytest
 
 from tests.signing.keys import GpgIdentity
 from wizard.signing.errors import KeyringError, SigningError, VerificationError
-from wizard.signing.openpgp import create_openpgp_signature, sign_openpgp, verify_openpgp
+from wizard.signing.openpgp import create_openpgp_signature, verify_openpgp
 
 DATA = b"DSSEv1 28 application/vnd.in-toto+json 2 {}"
 
 
 def test_sign_and_verify_against_the_keyring_file(bob: GpgIdentity) -> None:
-    signature = sign_openpgp(DATA, bob.email)
+    signature = create_openpgp_signature(DATA, bob.email).armored
     assert signature.startswith("-----BEGIN PGP SIGNATURE-----")
     result = verify_openpgp(DATA, signature, bob.keyring)
     assert result.fingerprint == bob.fingerprint
@@ -35,7 +35,7 @@ def test_signature_by_a_key_not_in_the_keyring(
     bob: GpgIdentity, gpg_identity: Callable[..., GpgIdentity]
 ) -> None:
     mallory = gpg_identity("Mallory", "mallory@example.org")
-    signature = sign_openpgp(DATA, mallory.email)
+    signature = create_openpgp_signature(DATA, mallory.email).armored
     with pytest.raises(VerificationError) as raised:
         verify_openpgp(DATA, signature, bob.keyring)
     assert str(raised.value) == (
@@ -48,14 +48,14 @@ def test_the_users_own_keyring_is_not_trusted(
 ) -> None:
     # GNUPGHOME holds Mallory's key, but only the repository's keyring file counts.
     mallory = gpg_identity("Mallory", "mallory@example.org")
-    signature = sign_openpgp(DATA, mallory.email)
+    signature = create_openpgp_signature(DATA, mallory.email).armored
     assert os.environ["GNUPGHOME"] == str(mallory.home)
     with pytest.raises(VerificationError, match="not in the keyring"):
         verify_openpgp(DATA, signature, bob.keyring)
 
 
 def test_tampered_payload(bob: GpgIdentity) -> None:
-    signature = sign_openpgp(DATA, bob.email)
+    signature = create_openpgp_signature(DATA, bob.email).armored
     with pytest.raises(VerificationError) as raised:
         verify_openpgp(DATA.replace(b"{}", b"{ }"), signature, bob.keyring)
     assert str(raised.value) == f"signature does not verify (OpenPGP key {bob.fingerprint[-16:]})"
@@ -95,12 +95,12 @@ def test_keyring_with_two_keys_and_other_text(
         + carol.keyring.read_text(),
         encoding="utf-8",
     )
-    signature = sign_openpgp(DATA, carol.email)
+    signature = create_openpgp_signature(DATA, carol.email).armored
     assert verify_openpgp(DATA, signature, keyring).fingerprint == carol.fingerprint
 
 
 def test_keyring_without_keys(bob: GpgIdentity, tmp_path: Path) -> None:
-    signature = sign_openpgp(DATA, bob.email)
+    signature = create_openpgp_signature(DATA, bob.email).armored
     empty = tmp_path / "empty.asc"
     empty.write_text("no keys here\n", encoding="utf-8")
     with pytest.raises(KeyringError, match="holds no armored public key block"):
@@ -116,18 +116,18 @@ def test_garbage_key_block_cannot_be_imported(bob: GpgIdentity, tmp_path: Path) 
         encoding="utf-8",
     )
     with pytest.raises(KeyringError, match=r"broken\.asc cannot be imported"):
-        verify_openpgp(DATA, sign_openpgp(DATA, bob.email), broken)
+        verify_openpgp(DATA, create_openpgp_signature(DATA, bob.email).armored, broken)
 
 
 def test_signing_with_an_unknown_key(bob: GpgIdentity) -> None:
     with pytest.raises(SigningError, match=r"^gpg could not sign with key nobody@example\.org: "):
-        sign_openpgp(DATA, "nobody@example.org")
+        create_openpgp_signature(DATA, "nobody@example.org")
 
 
 def test_locked_key_fails_instead_of_prompting(gpg_identity: Callable[..., GpgIdentity]) -> None:
     locked = gpg_identity("Locked", "locked@example.org", passphrase="correct horse")
     with pytest.raises(SigningError) as raised:
-        sign_openpgp(DATA, locked.email)
+        create_openpgp_signature(DATA, locked.email)
     assert str(raised.value) == (
         "gpg could not sign with key locked@example.org: signing failed: No pinentry; "
         "release-gate never prompts, so unlock the key in gpg-agent first"
@@ -140,7 +140,7 @@ def test_verification_leaves_no_files_or_agents_behind(
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
-    verify_openpgp(DATA, sign_openpgp(DATA, bob.email), bob.keyring)
+    verify_openpgp(DATA, create_openpgp_signature(DATA, bob.email).armored, bob.keyring)
     assert list(private_tmp.iterdir()) == []
     agents = [
         cmdline

@@ -18,7 +18,8 @@ from tests.signing.keys import (
     write_allowed_signers,
 )
 from wizard.signing.errors import AllowedSignersError, SigningError, VerificationError
-from wizard.signing.ssh import sign_ssh, ssh_fingerprint, verify_ssh
+from wizard.signing.ssh import LITERAL_PREFIX, sign_ssh, verify_ssh
+from wizard.signing.sshformat import parse_public_key
 
 DATA = b"DSSEv1 28 application/vnd.in-toto+json 2 {}"
 
@@ -106,8 +107,8 @@ def test_malformed_key_literal() -> None:
 
 
 def test_ssh_fingerprint_of_text_and_literal(alice: SshKey) -> None:
-    assert ssh_fingerprint(alice.public_text) == alice.fingerprint
-    assert ssh_fingerprint(alice.literal) == alice.fingerprint
+    assert parse_public_key(alice.public_text.removeprefix(LITERAL_PREFIX)).fingerprint == alice.fingerprint
+    assert parse_public_key(alice.literal.removeprefix(LITERAL_PREFIX)).fingerprint == alice.fingerprint
 
 
 def test_tampered_data_does_not_verify(alice: SshKey, signers: Path) -> None:

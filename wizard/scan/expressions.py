@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.limits import MAX_RESOLVED_CHARS
 from wizard.yamlsafe import YMap, YSeq
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
@@ -45,28 +46,69 @@ class Scope:
             return self
         return Scope({**self.env, **extra}, self.inputs, self.matrix)
 
+    def oversized(self, names: list[str]) -> list[str]:
+        """The env `names` whose value would resolve past MAX_RESOLVED_CHARS."""
+        return [n for n in names if n in self.env and self.resolve_complete(self.env[n]) is None]
+
+    def unknown(self, names: list[str]) -> Scope:
+        """The scope with these env values unknown: each refers to itself, so every
+        substitution leaves it as written."""
+        if not names:
+            return self
+        return self.with_env({name: f"${{{{ env.{name} }}}}" for name in names})
+
     def lookup(self, context: str, name: str) -> str | None:
         tables = {"env": self.env, "inputs": self.inputs, "matrix": self.matrix}
         return tables[context].get(name)
 
     def resolve(self, text: str) -> str:
-        """`text` with every whole `${{ env|inputs|matrix.X }}` replaced by its static value."""
+        """`text` with every whole `${{ env|inputs|matrix.X }}` replaced by its static value, as
+        far as MAX_RESOLVED_CHARS allows (what is left stays as written)."""
+        resolved, _ = self._resolve(text)
+        return resolved
+
+    def resolve_complete(self, text: str) -> str | None:
+        """`resolve`, or None when the result would be longer than MAX_RESOLVED_CHARS."""
+        resolved, complete = self._resolve(text)
+        return resolved if complete else None
+
+    def _resolve(self, text: str) -> tuple[str, bool]:
         if "${{" not in text:
-            return text
+            return text, True
         for _ in range(_RESOLVE_PASSES):
-            resolved = _EXPRESSION.sub(self._substitute, text)
+            resolved = self._pass(text)
+            if resolved is None:
+                return text, False
             if resolved == text:
                 break
             text = resolved
-        return text
+        return text, True
 
-    def _substitute(self, match: re.Match[str]) -> str:
-        inner = match.group(1).strip()
-        reference = _CONTEXT_REF.fullmatch(inner) or _BRACKET_REF.fullmatch(inner)
-        if reference is None:
-            return match.group(0)
-        value = self.lookup(reference.group(1), reference.group(2))
-        return match.group(0) if value is None else value
+    def _pass(self, text: str) -> str | None:
+        """One substitution pass; None when it would outgrow MAX_RESOLVED_CHARS (and `text`):
+        `${{ env.B }}` repeated in B, C, … would otherwise multiply the length per pass."""
+        length = len(text)
+        refused = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal length, refused
+            inner = match.group(1).strip()
+            reference = _CONTEXT_REF.fullmatch(inner) or _BRACKET_REF.fullmatch(inner)
+            value = self.lookup(reference.group(1), reference.group(2)) if reference else None
+            if value is None or refused:
+                return match.group(0)
+            length += len(value) - len(match.group(0))
+            refused = length > MAX_RESOLVED_CHARS and length > len(text)
+            return match.group(0) if refused else value
+
+        resolved = _EXPRESSION.sub(substitute, text)
+        return None if refused else resolved
+
+
+def oversized_env(name: str) -> str:
+    """The problem for an env value that resolves past MAX_RESOLVED_CHARS."""
+    return (f"env `{name}` grows past {MAX_RESOLVED_CHARS} characters once its `${{{{ }}}}` "
+            "references are substituted; it is taken as unknown")
 
 
 def static_env(value: Any) -> dict[str, str]:

@@ -12,9 +12,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from wizard.limits import MAX_SCRIPT_BYTES, MAX_SCRIPT_DEPTH
+from wizard.limits import MAX_RESOLVED_CHARS, MAX_SCRIPT_BYTES, MAX_SCRIPT_DEPTH
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import Scope, static_env, text_of
+from wizard.scan.expressions import Scope, oversized_env, static_env, text_of
 from wizard.scan.items import (
     ActionStep,
     CommandStep,
@@ -64,8 +64,9 @@ def script_target(command: ShellCommand) -> str | None:
     return name if "/" in name else None
 
 
-def github_env_export(item: CommandStep) -> tuple[str, str] | None:
-    """`echo "NAME=value" >> $GITHUB_ENV`: a variable the job's later steps see."""
+def github_env_export(item: CommandStep) -> tuple[str, str | None] | None:
+    """`echo "NAME=value" >> $GITHUB_ENV`: a variable the job's later steps see (its value None
+    when it would be longer than MAX_RESOLVED_CHARS)."""
     command = item.command
     if command.name != "echo" or not command.stdout or "GITHUB_ENV" not in command.stdout:
         return None
@@ -75,7 +76,7 @@ def github_env_export(item: CommandStep) -> tuple[str, str] | None:
     name, sep, value = " ".join(words).partition("=")
     if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         return None
-    return name, item.resolve(value)
+    return name, item.resolve_complete(value)
 
 
 class StepReader:
@@ -147,9 +148,14 @@ class StepReader:
         items: list[Item],
     ) -> None:
         workdir = text_of(step.get("working-directory"))
+        step_env = static_env(step.get("env"))
+        scope = frame.scope.with_env({**exports, **step_env})
+        oversized = scope.oversized(list(step_env))
+        for name in oversized:
+            self.problem(frame.path, step.line_of("env"), oversized_env(name))
         step_frame = replace(
             frame,
-            scope=frame.scope.with_env({**exports, **static_env(step.get("env"))}),
+            scope=scope.unknown(oversized),
             conditions=_prepend(step.get("if"), frame.conditions),
             continue_on_error=_prepend(step.get("continue-on-error"), frame.continue_on_error),
             workdir=normal_path("", workdir) or "" if workdir else defaults.workdir,
@@ -188,6 +194,12 @@ class StepReader:
         exports: dict[str, str],
         items: list[Item],
     ) -> None:
+        if script.oversized:
+            self.problem(
+                frame.path, script.oversized[0] + offset,
+                f"the shell variable assigned here grows past {MAX_RESOLVED_CHARS} characters; "
+                "its value is taken as unknown",
+            )
         for command in script.commands:
             item = CommandStep(frame, command, script, command.line + offset, step_id)
             items.append(item)
@@ -195,8 +207,19 @@ class StepReader:
             if target is not None:
                 self._script(item, target, exports, items)
             export = github_env_export(item)
-            if export is not None:
-                exports[export[0]] = export[1]
+            if export is None:
+                continue
+            name, value = export
+            # Refers to itself, so every later substitution leaves it as written.
+            unknown = f"${{{{ env.{name} }}}}"
+            if value is None:
+                self.problem(
+                    frame.path, item.line,
+                    f"the value exported as `{name}` grows past {MAX_RESOLVED_CHARS} characters; "
+                    "later steps see it as unknown",
+                )
+            # Built from its own unknown value, it stays unknown.
+            exports[name] = unknown if value is None or unknown in value else value
 
     def _script_path(self, item: CommandStep, raw: str) -> str | None:
         text = item.resolve(raw)

@@ -9,7 +9,7 @@ from typing import Any
 
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, ascii_int, text_of
-from wizard.scan.shell import ShellCommand, ShellScript, expand_variables
+from wizard.scan.shell import ShellCommand, ShellScript, expand
 from wizard.yamlsafe import YMap
 
 
@@ -98,12 +98,20 @@ class CommandStep:
 
     def resolve(self, text: str) -> str:
         """`text` with literal shell variables and static expressions substituted (expressions
-        only where GitHub substitutes them: in workflow and action text, not in script files)."""
+        only where GitHub substitutes them: in workflow and action text, not in script files);
+        as written when that would make it longer than MAX_RESOLVED_CHARS."""
+        resolved = self.resolve_complete(text)
+        return text if resolved is None else resolved
+
+    def resolve_complete(self, text: str) -> str | None:
+        """`resolve`, or None when the result would be longer than MAX_RESOLVED_CHARS."""
         in_yaml = self.frame.script_arguments is None
         for _ in range(3):
-            resolved = expand_variables(text, self.variable)
-            if in_yaml:
-                resolved = self.frame.scope.resolve(resolved)
+            resolved = expand(text, self.variable)
+            if resolved is not None and in_yaml:
+                resolved = self.frame.scope.resolve_complete(resolved)
+            if resolved is None:
+                return None
             if resolved == text:
                 break
             text = resolved

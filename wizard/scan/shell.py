@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
+from wizard.limits import MAX_RESOLVED_CHARS
+
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
@@ -56,6 +58,8 @@ class ShellScript:
     commands: list[ShellCommand]
     # name -> [(position, literal value or None when only known at run time)]
     assignments: dict[str, list[tuple[int, str | None]]]
+    # Lines of assignments whose value would grow past MAX_RESOLVED_CHARS (kept as unknown).
+    oversized: list[int] = field(default_factory=list)
 
     def variable(self, name: str, position: int) -> tuple[bool, str | None]:
         """(assigned before `position`, its literal value or None when it is computed)."""
@@ -68,16 +72,34 @@ class ShellScript:
         return True, history[index][1]
 
 
-def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
-    """Replace `$NAME` / `${NAME}` / `$1` whose value `lookup` knows; leave the rest as written."""
+def expand(text: str, lookup: Callable[[str], str | None]) -> str | None:
+    """Replace `$NAME` / `${NAME}` / `$1` whose value `lookup` knows; leave the rest as written.
+
+    None when the result would be longer than MAX_RESOLVED_CHARS (and than `text`): values that
+    double on every line must not grow without bound.
+    """
     if "$" not in text:
         return text
+    length = len(text)
+    refused = False
 
     def replace(match: re.Match[str]) -> str:
+        nonlocal length, refused
         value = lookup(match.group(1) or match.group(2))
-        return match.group(0) if value is None else value
+        if value is None or refused:
+            return match.group(0)
+        length += len(value) - len(match.group(0))
+        refused = length > MAX_RESOLVED_CHARS and length > len(text)
+        return match.group(0) if refused else value
 
-    return _VARIABLE.sub(replace, text)
+    expanded = _VARIABLE.sub(replace, text)
+    return None if refused else expanded
+
+
+def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
+    """`expand`, with `text` as written when the result would be too long."""
+    expanded = expand(text, lookup)
+    return text if expanded is None else expanded
 
 
 @dataclass
@@ -195,6 +217,7 @@ class _Reader:
         self.commands: list[ShellCommand] = []
         self.assignments: dict[str, list[tuple[int, str | None]]] = {}
         self.position = 0
+        self.oversized: list[int] = []
         self.pipe_members: dict[tuple[int, int], ShellCommand] = {}
         self.pipes = 0
 
@@ -223,7 +246,9 @@ class _Reader:
             if _is_dynamic(value_node):
                 value = None
             else:
-                value = expand_variables(self.word(value_node), self.current)
+                value = expand(self.word(value_node), self.current)
+                if value is None:
+                    self.oversized.append(self.masked.original_line(node.start_point.row))
         self.position += 1
         self.assignments.setdefault(name, []).append((self.position, value))
 
@@ -345,4 +370,4 @@ def parse_script(text: str) -> ShellScript:
     tree = _PARSER.parse(_ascii(masked.text))
     reader = _Reader(masked)
     reader.read(tree.root_node)
-    return ShellScript(reader.commands, reader.assignments)
+    return ShellScript(reader.commands, reader.assignments, reader.oversized)

@@ -18,7 +18,7 @@ from typing import Any
 
 from wizard.facts import Provenance, Publication, ValidationBuild
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import Scope, static_env, text_of
+from wizard.scan.expressions import Scope, oversized_env, static_env, text_of
 from wizard.scan.findings import JobFacts
 from wizard.scan.indirection import StepReader
 from wizard.scan.items import Frame, ProblemLog, normal_path
@@ -98,14 +98,17 @@ class _WorkflowReader:
         else:
             # A called workflow can narrow the caller's token, never widen it.
             id_token = caller.id_token if own is None else own and caller.id_token
+        job_env = static_env(job.get("env"))
+        scope = Scope({**static_env(root.get("env")), **job_env}, caller.inputs if caller else {})
+        oversized = scope.oversized(list(scope.env))
+        for name in oversized:
+            where = job if name in job_env else root
+            self.problem(path, where.line_of("env"), oversized_env(name))
         frame = Frame(
             root=top,
             path=path,
             via=caller.via if caller else (),
-            scope=Scope(
-                {**static_env(root.get("env")), **static_env(job.get("env"))},
-                caller.inputs if caller else {},
-            ),
+            scope=scope.unknown(oversized),
             conditions=(
                 *((job["if"],) if "if" in job else ()),
                 *(caller.conditions if caller else ()),

@@ -135,10 +135,6 @@ def read_allowed_signers(path: Path) -> str:
         ) from None
 
 
-def load_allowed_signers(path: Path) -> list[AllowedSigner]:
-    return parse_allowed_signers(read_allowed_signers(path), source=str(path))
-
-
 def parse_allowed_signers(text: str, source: str = "allowed_signers") -> list[AllowedSigner]:
     """Every entry of the file in order; the first malformed line raises AllowedSignersError."""
     entries = []

@@ -63,13 +63,9 @@ def is_openpgp_signature(text: str) -> bool:
     return text.lstrip().startswith(_SIGNATURE_BEGIN)
 
 
-def sign_openpgp(data: bytes, key_id: str, program: str = "gpg") -> str:
-    """Armored detached signature of `data` by `key_id` (any gpg key specifier)."""
-    return create_openpgp_signature(data, key_id, program).armored
-
-
 def create_openpgp_signature(data: bytes, key_id: str, program: str = "gpg") -> PgpSignature:
-    """Sign like `sign_openpgp`, also returning the signing key's fingerprint."""
+    """Armored detached signature of `data` by `key_id` (any gpg key specifier), with the
+    signing key's fingerprint."""
     argv = [
         program,
         *_NO_PROMPT,

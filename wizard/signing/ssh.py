@@ -49,14 +49,6 @@ class SshVerification:
     fingerprint: str
 
 
-def ssh_fingerprint(public_key_text: str) -> str:
-    """`SHA256:` fingerprint of an OpenSSH public key (`key::` prefix allowed).
-
-    Raises SshFormatError when the text is not a public key.
-    """
-    return parse_public_key(public_key_text.removeprefix(LITERAL_PREFIX)).fingerprint
-
-
 def literal_public_key(key: str) -> SshPublicKey | None:
     """The key written inline (`key::ssh-ed25519 AAAA...` or bare `ssh-ed25519 AAAA...`), or None
     when `key` is a path. Raises SigningError for an inline key that does not parse."""

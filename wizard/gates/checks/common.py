@@ -6,8 +6,6 @@ from wizard.facts import Evidence, FlakePackage, Publication
 from wizard.gates.model import CANDIDATE_TITLES, EvalContext, Verdict, at
 from wizard.scan.artifact import artifact_surfaces, flake_attr, image_name
 
-INTENTIONAL_PREFIXES = ("push:tags=", "release", "workflow_dispatch", "repository_dispatch")
-
 
 def title(candidate: str) -> str:
     return CANDIDATE_TITLES[candidate]
@@ -38,15 +36,6 @@ def unpublished(ctx: EvalContext, consequence: str) -> Verdict:
         f"no workflow publishes the {title(ctx.candidate).lower()}, so {consequence}",
         evidence,
     )
-
-
-def intentional_triggers(pub: Publication) -> list[str]:
-    return [t for t in pub.triggers if t.startswith(INTENTIONAL_PREFIXES)]
-
-
-def runs_on_branches(pub: Publication) -> bool:
-    """Publishes on every branch push or on a schedule, whatever else triggers it."""
-    return any(t == "push" or t.startswith(("push:branches", "schedule")) for t in pub.triggers)
 
 
 def surfaces_of_image(ctx: EvalContext, image: str) -> set[str]:

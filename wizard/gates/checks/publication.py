@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from wizard.facts import Evidence, Publication
+from wizard.facts import Evidence
 from wizard.gates.checks.common import (
     evidence_of,
     flake_attrs,
-    intentional_triggers,
     packages_of_artifact,
     place,
     places,
-    runs_on_branches,
     unpublished,
 )
 from wizard.gates.checks.registry import check
-from wizard.gates.model import EvalContext, Verdict
-
-# Tag rules and expressions that derive the published tag from the release version.
-_VERSIONED = re.compile(
-    r"type=(semver|pep440|match)|type=ref,event=tag|github\.ref_name|GITHUB_REF_NAME"
-    r"|github\.event\.release\.tag_name|inputs\.version|\bv?\d+\.\d+\.\d+\b"
+from wizard.gates.checks.runs import (
+    branch_run_tags,
+    intentional_triggers,
+    release_run_tags,
+    releasing_triggers,
+    runs_on_branches,
+    tag_only_versions,
+    versioned_tags,
 )
-
-
-def _versioned_tags(pub: Publication) -> list[str]:
-    if pub.kind == "flakehub":
-        # FlakeHub derives a semantic version from the release tag it is triggered by.
-        return [t for t in pub.triggers if t.startswith(("push:tags=", "release"))]
-    return [t for t in pub.tags if _VERSIONED.search(t)]
+from wizard.gates.model import EvalContext, Verdict
 
 
 @check("intentional_release_trigger")
@@ -38,12 +31,21 @@ def intentional_release_trigger(ctx: EvalContext, params: dict[str, Any]) -> Ver
     pubs = ctx.candidate_pubs
     if not pubs:
         return unpublished(ctx, "it has no release trigger")
-    intentional = [p for p in pubs if intentional_triggers(p)]
-    if intentional:
-        triggers = sorted({t for p in intentional for t in intentional_triggers(p)})
+    releasing = [p for p in pubs if releasing_triggers(p)]
+    if releasing:
+        triggers = sorted({t for p in releasing for t in releasing_triggers(p)})
         return Verdict(
             "met",
-            f"{places(intentional)} publishes on {', '.join(triggers)}",
+            f"{places(releasing)} publishes on {', '.join(triggers)}",
+            evidence_of(releasing),
+        )
+    intentional = [p for p in pubs if intentional_triggers(p)]
+    if intentional:
+        pub = intentional[0]
+        return Verdict(
+            "not-met",
+            f"{place(pub)} is started by {', '.join(intentional_triggers(pub))} but none of its "
+            f"tags ({', '.join(pub.tags)}) is written on that run, so it publishes nothing then",
             evidence_of(intentional),
         )
     triggers = sorted({t for p in pubs for t in p.triggers})
@@ -61,12 +63,21 @@ def versioned_publication(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
     if not pubs:
         return unpublished(ctx, "there is no versioned publication")
     releases = [p for p in pubs if intentional_triggers(p)]
-    good = [(p, tags) for p in releases for tags in [_versioned_tags(p)] if tags]
+    good = [(p, tags) for p in releases for tags in [versioned_tags(p)] if tags]
     if good:
         return Verdict(
             "met",
             "; ".join(f"{place(p)} publishes {', '.join(tags)}" for p, tags in good),
             evidence_of([p for p, _ in good]),
+        )
+    off_ref = [(p, tags) for p in releases for tags in [tag_only_versions(p)] if tags]
+    if off_ref:
+        pub, tags = off_ref[0]
+        return Verdict(
+            "not-met",
+            f"{place(pub)} writes {', '.join(tags)} only on a git tag, but its release runs "
+            f"({', '.join(intentional_triggers(pub))}) run on a branch",
+            evidence_of([p for p, _ in off_ref]),
         )
     written = sorted({t for p in (releases or pubs) for t in p.tags}) or ["no tag written"]
     what = f"{places(releases)} publishes" if releases else "only branch pushes publish, with"
@@ -128,7 +139,7 @@ def validation_distinct(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
             "released artifact are the same thing",
             evidence_of(pubs),
         )
-    versioned = [p for p in releases if _versioned_tags(p)]
+    versioned = [p for p in releases if versioned_tags(p)]
     if not versioned:
         return Verdict(
             "not-met",
@@ -136,9 +147,11 @@ def validation_distinct(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
             "cannot be told apart from CI output",
             evidence_of(releases),
         )
+    # Compared per run: a publication serving both writes its branch rules on branch pushes and
+    # its version rules on releases, so only tags written on both kinds of run collide.
     branch = [p for p in pubs if runs_on_branches(p)]
-    branch_tags = {t for p in branch for t in p.tags if not _VERSIONED.search(t)}
-    shared = sorted(branch_tags & {t for p in versioned for t in p.tags})
+    branch_tags = {t for p in branch for t in branch_run_tags(p)}
+    shared = sorted(branch_tags & {t for p in versioned for t in release_run_tags(p)})
     if shared:
         return Verdict(
             "not-met",

@@ -8,7 +8,7 @@ maintainer's answers back through `Review.answer`, which saves the draft after e
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from wizard.config import Config
@@ -121,9 +121,17 @@ class Review:
             self.draft, self.scan, self.config, self.spec, self.evaluation, decision
         )
 
-    def change_refusal(self) -> str | None:
+    def draft_copy(self) -> Draft:
+        """A copy of the draft for a worker thread, unaffected by answers given meanwhile."""
         assert self.draft is not None
-        return change_refusal(self.draft, self.scan, self.config, self.spec, self.evaluation)
+        return replace(self.draft, answers=dict(self.draft.answers))
+
+    def change_refusal(self, draft: Draft) -> str | None:
+        """Why "change" cannot be recorded from `draft`; may run git and ssh-keygen (a worker's
+        job) and raises whatever the record lookup raises."""
+        return change_refusal(
+            draft, self.scan, self.config, self.spec, self.evaluations[draft.candidate]
+        )
 
     def save(self) -> None:
         """Save the draft; a failure is kept as a sentence for the screen, never raised."""

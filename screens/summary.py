@@ -23,12 +23,13 @@ from textual.widgets import (
     RadioSet,
     Static,
 )
+from textual.worker import Worker, WorkerState
 
 from screens.literal import STATUS_SYMBOLS, line, plain
 from screens.modals import ConfirmModal, MessageModal
 from screens.step import StepScreen
 from screens.toggles import Choice, Tick
-from wizard.draft import Decision, delete_draft, missing
+from wizard.draft import Decision, Draft, delete_draft, missing
 from wizard.gates.model import CANDIDATE_TITLES
 from wizard.gates.render import STATUS_WORDS
 from wizard.record.errors import AnswersError, CommitError, DecisionRefused
@@ -80,6 +81,8 @@ class SummaryScreen(StepScreen):
         self.review = review
         self.written: WrittenRecord | None = None
         self.writing = False
+        self.checking = True
+        self.change_reason: str | None = None
 
     def compose(self) -> ComposeResult:
         review = self.review
@@ -107,24 +110,20 @@ class SummaryScreen(StepScreen):
                 if current
                 else "Keep the current state (no release authority detected)"
             )
-            change_reason = self.review.change_refusal()
             with Horizontal(classes="form-row", id="decision-row"):
                 yield Label("Decision", classes="form-label")
                 with RadioSet(id="decision"):
-                    yield Choice(
-                        keep, id="keep", value=draft.decision == "keep" or change_reason is not None
-                    )
+                    yield Choice(keep, id="keep", value=draft.decision == "keep")
+                    # Offered once the worker started in on_mount has found nothing against it.
                     yield Choice(
                         f"Change the authority to {CANDIDATE_TITLES[evaluation.candidate]}",
                         id="change",
-                        value=draft.decision == "change" and change_reason is None,
-                        disabled=change_reason is not None,
+                        disabled=True,
                     )
-            if change_reason:
-                yield Static(
-                    line(("Change is not offered: ", "bold"), plain(change_reason)),
-                    id="change-reason",
-                )
+            yield Static(
+                line("Checking whether a change of authority can be recorded…"),
+                id="change-reason",
+            )
             signing = review.signing
             yield Tick(
                 "Sign the record with git's signing key",
@@ -140,7 +139,9 @@ class SummaryScreen(StepScreen):
             )
             with Horizontal(id="summary-buttons"):
                 yield Button("◀ Back", id="back")
-                yield Button("Write the decision record", id="write", variant="primary")
+                yield Button(
+                    "Write the decision record", id="write", variant="primary", disabled=True
+                )
                 yield Button("Quit", id="done", variant="success")
             yield Static(id="written")
         yield Footer()
@@ -163,6 +164,41 @@ class SummaryScreen(StepScreen):
                 key=gate.id,
             )
         self._show_missing()
+        self._check_change(self.review.draft_copy())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="change", description="change")
+    def _check_change(self, draft: Draft) -> str | None:
+        # Looking for the record in force verifies signatures with subprocesses: not on the UI
+        # thread, and whatever it raises must not end the app.
+        return self.review.change_refusal(draft)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "change" and event.state == WorkerState.SUCCESS:
+            self._change_checked(worker.result)
+        elif worker.group == "change" and event.state == WorkerState.ERROR:
+            error = worker.error
+            self._change_checked(f"checking it failed ({type(error).__name__}: {error})")
+
+    def _change_checked(self, reason: str | None) -> None:
+        assert self.review.draft is not None
+        self.checking = False
+        self.change_reason = reason
+        keep = self.query_one("#keep", Choice)
+        change = self.query_one("#change", Choice)
+        shown = self.query_one("#change-reason", Static)
+        # The draft keeps the decision it has: only the maintainer's own choice changes it.
+        with self.prevent(RadioSet.Changed):
+            if reason is None:
+                change.disabled = False
+                change.value = self.review.draft.decision == "change"
+                keep.value = not change.value
+                shown.display = False
+            else:
+                keep.value = True
+                shown.update(line(("Change is not offered: ", "bold"), plain(reason)))
+        self.query_one("#write", Button).disabled = False
+        self.refresh_bindings()
 
     def _show_missing(self) -> None:
         assert self.review.draft is not None
@@ -185,7 +221,11 @@ class SummaryScreen(StepScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "done":
             return self.written is not None
-        if action in ("write", "back"):
+        if action == "write":
+            if self.written is not None:
+                return False
+            return None if self.checking else True  # None: shown, but not yet usable
+        if action == "back":
             return self.written is None
         return True
 
@@ -201,7 +241,7 @@ class SummaryScreen(StepScreen):
             actions[event.button.id]()
 
     def action_write(self) -> None:
-        if self.written is not None or self.writing:
+        if self.written is not None or self.writing or self.checking:
             return
         draft = self.review.draft
         assert draft is not None
@@ -212,7 +252,9 @@ class SummaryScreen(StepScreen):
             return
         decision = self.decision()
         request = self.review.request(decision)
-        reason = refusal(request)
+        # "change" is only chosen once the worker found nothing against it; the check for
+        # "keep" needs no repository access.
+        reason = self.change_reason if decision == "change" else refusal(request)
         if reason:
             self.app.push_screen(MessageModal("This decision cannot be recorded", reason))
             return

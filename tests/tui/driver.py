@@ -61,7 +61,13 @@ async def answer(
     await pilot.pause()
     if advance:
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settled(pilot)
+
+
+async def settled(pilot: Pilot[int]) -> None:
+    """Wait for the work the screen started in threads (the summary checks "change" in one)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def until(pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 5.0) -> None:

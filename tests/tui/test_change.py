@@ -12,7 +12,7 @@ from screens.modals import ConfirmModal
 from screens.summary import SummaryScreen
 from screens.toggles import Choice
 from tests.gates.variants import NIX_RELEASE_WORKFLOW
-from tests.tui.driver import answer, flat, scanned, screen_text
+from tests.tui.driver import answer, flat, scanned, screen_text, settled
 from wizard.sample import build_seed_repo
 
 RECORDS = "docs/decisions/release-authority"
@@ -57,7 +57,7 @@ def test_all_gates_met_and_agreed_offers_and_records_the_change(tmp_path: Path) 
                 await answer(pilot, "agree")
             # One gate short: the summary says why "change" is not offered yet.
             app.show_summary()
-            await pilot.pause()
+            await settled(pilot)
             assert isinstance(app.screen, SummaryScreen)
             assert app.screen.query_one("#change", Choice).disabled
             assert "Change is not offered: every gate needs a complete sign-off first" in (

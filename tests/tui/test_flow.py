@@ -13,7 +13,7 @@ from screens.modals import ConfirmModal, ExcerptModal, HelpModal, MessageModal
 from screens.start import StartScreen
 from screens.summary import SummaryScreen
 from screens.toggles import Choice, Tick
-from tests.tui.driver import answer, scanned, screen_text, squeezed, until
+from tests.tui.driver import answer, scanned, screen_text, settled, squeezed, until
 from wizard.draft import draft_path, load_draft
 from wizard.record.content import md_text
 
@@ -218,7 +218,7 @@ def test_summary_refuses_to_write_an_incomplete_review(seed_repo: Path) -> None:
             await pilot.pause()
             await answer(pilot, "agree")
             app.show_summary()
-            await pilot.pause()
+            await settled(pilot)
             summary = screen_text(app)
             assert "Still missing:" in summary
             assert "Gate 2 Security-Parity: no sign-off yet" in summary

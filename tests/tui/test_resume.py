@@ -14,7 +14,7 @@ from screens.start import StartScreen
 from screens.summary import SummaryScreen
 from screens.toggles import Choice
 from tests.gates.variants import NIX_RELEASE_WORKFLOW
-from tests.tui.driver import answer, scanned, screen_text, squeezed
+from tests.tui.driver import answer, scanned, screen_text, settled, squeezed
 from wizard.draft import draft_path
 from wizard.sample import commit_files
 
@@ -56,7 +56,7 @@ def test_resume_after_a_crash_keeps_the_sign_offs(seed_repo: Path) -> None:
             assert app.screen.query_one("#disagree", Choice).value
             assert app.screen.query_one("#note", Input).value == "signing is planned for Q3"
             app.show_summary()
-            await pilot.pause()
+            await settled(pilot)
             summary = squeezed(screen_text(app))
             assert "1 Source-Of-Truth ✗ NOT MET agree Ada Maintainer" in summary
             assert "signing is planned for Q3" in summary
@@ -90,7 +90,7 @@ def test_head_moved_lists_the_gates_whose_verdict_changed(seed_repo: Path) -> No
                 "and press Next again." in screen_text(app)
             )
             app.show_summary()
-            await pilot.pause()
+            await settled(pilot)
             assert (
                 "Gate 2 Security-Parity: the tool's verdict changed from not-met to met since "
                 "the sign-off; review it again" in screen_text(app)

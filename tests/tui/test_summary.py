@@ -1,0 +1,103 @@
+"""The summary screen checks "change" off the UI thread and survives whatever the core raises."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button
+
+import wizard.draft
+from screens.app import ReleaseGateApp
+from screens.modals import ConfirmModal
+from screens.summary import SummaryScreen
+from screens.toggles import Choice
+from tests.tui.driver import answer, scanned, screen_text
+from wizard.record.errors import RecordUnusable
+from wizard.record.write import DecisionRequest, refusal
+
+RECORDS = "docs/decisions/release-authority"
+
+
+def test_an_error_while_checking_the_change_is_shown_and_keep_can_be_written(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the core raised while looking for the record in force (here: unusable trust
+    roots) is shown literally; the app lives on and "keep" can still be recorded."""
+
+    def unusable(request: DecisionRequest) -> str | None:
+        raise RecordUnusable(".github/allowed_signers:1: [bold]not[/] a key")
+
+    monkeypatch.setattr(wizard.draft, "refusal", unusable)
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await scanned(app, pilot)
+            await pilot.press("enter")  # confirm the current authority
+            await pilot.pause()
+            for _ in range(6):
+                await answer(pilot, "agree")
+            assert isinstance(app.screen, SummaryScreen)
+            assert (
+                "Change is not offered: checking it failed (RecordUnusable: "
+                ".github/allowed_signers:1: [bold]not[/] a key)" in screen_text(app)
+            )
+            assert app.screen.query_one("#change", Choice).disabled
+            assert app.screen.query_one("#keep", Choice).value
+            await pilot.press("w", "y")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "✓ Wrote RA-0001" in screen_text(app)
+
+    asyncio.run(drive())
+    assert (seed_repo / RECORDS / "0001-keep-dockerfile-image.md").is_file()
+
+
+def test_the_change_is_checked_in_a_worker_and_writing_waits_for_it(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reached, release = threading.Event(), threading.Event()
+
+    def slow(request: DecisionRequest) -> str | None:
+        reached.set()
+        release.wait(10)
+        return refusal(request)
+
+    monkeypatch.setattr(wizard.draft, "refusal", slow)
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await scanned(app, pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            for _ in range(5):
+                await answer(pilot, "agree")
+            await answer(pilot, "agree", advance=False)
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            assert reached.wait(5)
+            screen = app.screen
+            assert isinstance(screen, SummaryScreen)
+            assert "Checking whether a change of authority can be recorded…" in screen_text(app)
+            assert screen.query_one("#change", Choice).disabled
+            assert screen.query_one("#write", Button).disabled
+            await pilot.press("w")
+            await pilot.pause()
+            assert app.screen is screen  # no confirmation while the check runs
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert (
+                "Change is not offered: dockerfile-image is already the release authority"
+                in screen_text(app)
+            )
+            assert not screen.query_one("#write", Button).disabled
+            await pilot.press("w")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal)
+
+    asyncio.run(drive())

@@ -33,6 +33,8 @@ class Config:
     workflows_dir: str = ".github/workflows"
     flake_path: str = "flake.nix"
     stack_paths: list[str] = field(default_factory=list)
+    # `paths.stacks: none`: the repository has no deployment stack, so none is looked for.
+    no_stacks: bool = False
     doc_paths: list[str] = field(default_factory=list)
     doc_roles: dict[str, list[str]] = field(default_factory=dict)
     canonical: str | None = None
@@ -103,7 +105,10 @@ def parse_config(data: Any, path: str | None = CONFIG_FILE) -> Config:
             config.workflows_dir = _relative_path(paths["workflows"], "paths.workflows")
         if "flake" in paths:
             config.flake_path = _relative_path(paths["flake"], "paths.flake")
-        if "stacks" in paths:
+        if "stacks" in paths and paths["stacks"] == "none":
+            config.no_stacks = True
+            config.line_of["paths.stacks"] = paths.line_of("stacks")
+        elif "stacks" in paths:
             config.stack_paths = [
                 _relative_path(p, "paths.stacks") for p in _strings(paths["stacks"], "paths.stacks")
             ]

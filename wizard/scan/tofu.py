@@ -350,7 +350,9 @@ def _in_paths(path: str, roots: list[str]) -> bool:
 
 def scan_stacks(ctx: ScanContext, artifact: str | None, images: list[str]) -> list[Deployment]:
     """Image-carrying inputs of the stacks that belong to the artifact (every stack under
-    `paths.stacks` when configured), sorted by stack, file and line."""
+    `paths.stacks` when configured, none when it is `none`), sorted by stack, file and line."""
+    if ctx.config.no_stacks:
+        return []
     roots = ctx.config.stack_paths
     by_dir: dict[str, list[str]] = {}
     for path in ctx.files:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from wizard.config import CONFIG_FILE
 from wizard.facts import DocMention, Evidence
 from wizard.gates.checks.common import (
     accepted_surfaces,
@@ -23,12 +24,18 @@ _OPERATOR_ROLES = ("onboarding", "release")
 
 @check("single_install_contract")
 def single_install_contract(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
+    if ctx.config.no_stacks:
+        return Verdict(
+            "met",
+            f"the repository declares no deployment stack ({CONFIG_FILE})",
+            [Evidence(CONFIG_FILE, ctx.config.line_of.get("paths.stacks"), None)],
+        )
     deployments = ctx.scan.deployments
     if not deployments:
         return Verdict(
             "needs-review",
-            f"no OpenTofu/Terraform stack consuming {ctx.artifact} was "
-            "found; set paths.stacks in .release-gate.yaml if one exists",
+            f"no OpenTofu/Terraform stack consuming {ctx.artifact} was found; set paths.stacks "
+            f"in {CONFIG_FILE} to where it is, or to `none` if there is none",
         )
     evidence = [Evidence(d.file, d.line, None) for d in deployments]
     evidence += [Evidence(c.file, c.line, None) for d in deployments for c in d.consumers]

@@ -269,3 +269,61 @@ def test_an_exit_code_in_non_ascii_digits_is_not_a_number(make_repo: RepoFactory
     assert action.vuln_scan == VulnScan("trivy", 12, False, WF)
     cli = _publication(make_repo, "      - run: trivy image --exit-code ² ghcr.io/acme/api:1\n")
     assert cli.vuln_scan == VulnScan("trivy", 12, False, WF)
+
+
+@pytest.mark.parametrize(
+    ("script", "blocking"),
+    [
+        ('trivy image --exit-code 1 ghcr.io/acme/api:1 || echo "::warning::vulnerable"', False),
+        ("trivy image --exit-code 1 ghcr.io/acme/api:1 || exit 0", False),
+        ("trivy image --exit-code 1 ghcr.io/acme/api:1 || exit 1", True),
+        ("trivy image --exit-code 1 ghcr.io/acme/api:1 || exit", True),
+        ("trivy image --exit-code 1 ghcr.io/acme/api:1 || false", True),
+        ('trivy image --exit-code 1 ghcr.io/acme/api:1 || { echo "::error::x"; exit 2; }', True),
+        ('trivy image --exit-code 1 ghcr.io/acme/api:1 || (echo "::error::x" && exit 3)', True),
+        ('trivy image --exit-code 1 ghcr.io/acme/api:1 || { echo "::error::x"; exit; }', False),
+        ("trivy image --exit-code 1 ghcr.io/acme/api:1 || echo retry || exit 1", False),
+        ("trivy image --exit-code 1 ghcr.io/acme/api:1 && echo clean || exit 1", True),
+    ],
+)
+def test_or_makes_a_scanner_non_blocking_unless_its_right_side_fails(
+    make_repo: RepoFactory, script: str, blocking: bool
+) -> None:
+    publication = _publication(make_repo, f"      - run: '{script}'\n")
+    assert publication.vuln_scan == VulnScan("trivy", 12, blocking, WF)
+
+
+def test_trivy_of_files_repositories_and_configuration_is_not_an_image_scan(
+    make_repo: RepoFactory,
+) -> None:
+    for command in ("fs", "filesystem", "rootfs", "repo", "repository", "config"):
+        cli = _publication(make_repo, f"      - run: trivy {command} --exit-code 1 .\n")
+        assert (cli.vuln_scan, cli.provenance) == (None, None), command
+    for scan_type in ("fs", "repo", "rootfs", "config"):
+        action = _publication(
+            make_repo,
+            "      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n"
+            f"          scan-type: {scan_type}\n          exit-code: 1\n",
+        )
+        assert (action.vuln_scan, action.provenance) == (None, None), scan_type
+
+
+def test_trivy_writing_an_sbom_is_sbom_provenance_not_a_scan(make_repo: RepoFactory) -> None:
+    for output in ("cyclonedx", "spdx", "spdx-json", "github"):
+        action = _publication(
+            make_repo,
+            "      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n"
+            f"          image-ref: ghcr.io/acme/api:1\n          format: {output}\n",
+        )
+        assert action.vuln_scan is None, output
+        assert action.provenance == Provenance("sbom", 12, WF), output
+        cli = _publication(
+            make_repo, f"      - run: trivy image --format {output} ghcr.io/acme/api:1\n"
+        )
+        assert (cli.vuln_scan, cli.provenance) == (None, Provenance("sbom", 12, WF)), output
+    table = _publication(
+        make_repo,
+        "      - uses: aquasecurity/trivy-action@0.28.0\n        with:\n"
+        "          scan-type: image\n          format: sarif\n          exit-code: 1\n",
+    )
+    assert (table.vuln_scan, table.provenance) == (VulnScan("trivy", 12, True, WF), None)

@@ -36,6 +36,7 @@ def test_guards_redirects_and_pipes() -> None:
         "trivy image x || true\n"
         "a && b || :\n"
         "c || echo failed\n"
+        "d || exit 1\n"
         "docker load < result\n"
         'echo "D=1" >> "$GITHUB_ENV"\n'
         "./result | gunzip -c | docker load\n"
@@ -47,8 +48,10 @@ def test_guards_redirects_and_pipes() -> None:
         ("a", True, None, None),
         ("b", True, None, None),
         (":", False, None, None),
-        ("c", False, None, None),
+        ("c", True, None, None),
         ("echo", False, None, None),
+        ("d", False, None, None),
+        ("exit", False, None, None),
         ("docker", False, "result", None),
         ("echo", False, None, "$GITHUB_ENV"),
         ("./result", False, None, None),

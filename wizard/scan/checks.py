@@ -9,7 +9,7 @@ from typing import Literal
 from wizard.facts import Provenance, Signing, VulnScan
 from wizard.scan.arguments import parse_arguments
 from wizard.scan.expressions import ascii_int, is_digest_reference
-from wizard.scan.findings import JobFacts, JobState, fails_job
+from wizard.scan.findings import JobFacts, JobState, fails_job, trivy_output
 from wizard.scan.items import CommandStep
 
 _TRIVY_OPTIONS = {
@@ -19,10 +19,6 @@ _TRIVY_OPTIONS = {
     "--db-repository": 1, "--input": 1, "-i": 1, "--platform": 1, "--config": 1, "-c": 1,
     "--ignore-policy": 1, "--exit-on-eol": 1, "--image-src": 1, "--server": 1, "--token": 1,
 }
-_TRIVY_TARGETS = frozenset(
-    {"image", "i", "fs", "filesystem", "rootfs", "repo", "repository", "sbom", "vm"}
-)
-_SBOM_FORMATS = frozenset({"cyclonedx", "spdx", "spdx-json"})
 _GRYPE_OPTIONS = {
     "-o": 1, "--output": 1, "-f": 1, "--fail-on": 1, "-c": 1, "--config": 1, "--file": 1,
     "--scope": 1, "-s": 1, "--platform": 1, "--exclude": 1, "-e": 1, "--distro": 1,
@@ -55,10 +51,11 @@ def _scan(item: CommandStep, tool: str, blocking: bool, facts: JobFacts) -> None
 
 def _trivy(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
     args = parse_arguments(words[1:], _TRIVY_OPTIONS)
-    if not args.positionals or args.positionals[0] not in _TRIVY_TARGETS:
-        return
-    if (args.last("--format", "-f") or "") in _SBOM_FORMATS:
+    target = args.positionals[0] if args.positionals else ""
+    output = trivy_output(target, item.resolve(args.last("--format", "-f") or "table"))
+    if output == "sbom":
         facts.provenances.append(Provenance("sbom", item.line, item.frame.path))
+    if output != "scan":
         return
     code = ascii_int(item.resolve(args.last("--exit-code") or "0"))
     _scan(item, "trivy", code is not None and code > 0, facts)

@@ -12,6 +12,14 @@ from wizard.scan.items import ActionStep, Frame
 ProvenanceKind = Literal["attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom"]
 PROVENANCE_STRENGTH = ("attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom")
 
+# Trivy's targets (CLI subcommands and aliases, trivy-action `scan-type`): those that read an
+# image (or its SBOM), and those that read files, repositories or configuration instead.
+_TRIVY_IMAGE_TARGETS = frozenset({"image", "i", "sbom", "vm"})
+_TRIVY_OTHER_TARGETS = frozenset(
+    {"fs", "filesystem", "rootfs", "repo", "repository", "config", "conf"}
+)
+_SBOM_FORMATS = frozenset({"cyclonedx", "spdx", "spdx-json", "github"})
+
 
 @dataclass
 class PushDraft:
@@ -93,6 +101,18 @@ def fails_job(frame: Frame, guarded: bool = False) -> bool:
         if allowed is True or isinstance(allowed, str):
             return False
     return True
+
+
+def trivy_output(target: str, output_format: str) -> Literal["scan", "sbom"] | None:
+    """What a Trivy run gives the published image: an SBOM when it writes one in an SBOM format,
+    a vulnerability scan when it reads an image, nothing for file systems, repositories and
+    configuration (or a target Trivy does not have)."""
+    target, output_format = target.strip().lower(), output_format.strip().lower()
+    if target not in _TRIVY_IMAGE_TARGETS | _TRIVY_OTHER_TARGETS:
+        return None
+    if output_format in _SBOM_FORMATS:
+        return "sbom"
+    return "scan" if target in _TRIVY_IMAGE_TARGETS else None
 
 
 def strongest(provenances: list[Provenance]) -> Provenance | None:

@@ -17,6 +17,7 @@ import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from wizard.limits import MAX_RESOLVED_CHARS
+from wizard.scan.expressions import ascii_int
 
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
@@ -29,7 +30,8 @@ _DYNAMIC = frozenset(
     {"command_substitution", "process_substitution", "arithmetic_expansion", "array"}
 )
 _SKIPPED = frozenset({"heredoc_body", "comment"})
-_SWALLOWERS = frozenset({"true", ":"})
+_EXITS = frozenset({"exit", "return"})
+_GROUPS = frozenset({"compound_statement", "subshell"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "readonly", "typeset"})
 
 
@@ -195,12 +197,32 @@ def _is_dynamic(node: Node) -> bool:
     return False
 
 
-def _swallows_failure(node: Node | None, source: str) -> bool:
-    """`true`, `:` or `exit 0`: the right side of `||` that hides a failure."""
-    if node is None or node.type != "command":
+def _fails(node: Node, source: str, after_failure: bool) -> bool:
+    """Whether `node` ends in failure when it runs: `false`, `exit N` or `return N` with N != 0,
+    a `{ …; }` or `( … )` ending in one, a list whose parts fail as a whole. A bare `exit` (or
+    `exit $?`) repeats the status before it: failure only right after the failed command."""
+    kind = node.type
+    if kind == "command":
+        words = [_text(c, source) for c in node.children if c.type != "variable_assignment"]
+        if words[:1] == ["false"]:
+            return True
+        if words[:1] and words[0] in _EXITS:
+            if len(words) == 1 or words[1] == "$?":
+                return after_failure
+            code = ascii_int(words[1].strip("'\""))
+            return code is not None and code != 0
         return False
-    words = [_text(c, source) for c in node.children if c.type != "variable_assignment"]
-    return bool(words) and (words[0] in _SWALLOWERS or words == ["exit", "0"])
+    if kind in _GROUPS:
+        statements = [c for c in node.named_children if c.type != "comment"]
+        return bool(statements) and _fails(statements[-1], source, False)
+    if kind == "list":
+        parts = [c for c in node.children if c.type not in ("&&", "||")]
+        operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
+        if len(parts) != 2:
+            return False
+        left, right = (_fails(part, source, False) for part in parts)
+        return left and right if operator == "||" else left or right
+    return False
 
 
 @dataclass(slots=True)
@@ -357,7 +379,9 @@ class _Reader:
         named = node.children
         operator = next((c.type for c in named if c.type in ("&&", "||")), None)
         parts = [c for c in named if c.type not in ("&&", "||")]
-        if operator == "||" and len(parts) == 2 and _swallows_failure(parts[1], self.masked.text):
+        # A failure on the left of `||` runs the right side instead; unless that fails too,
+        # the failure is hidden.
+        if operator == "||" and len(parts) == 2 and not _fails(parts[1], self.masked.text, True):
             guarded = _Context(True, context.stdin, context.stdout)
             return [(parts[0], guarded), (parts[1], context)]
         inherited = _Context(context.guarded, context.stdin, context.stdout)

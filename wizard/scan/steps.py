@@ -24,6 +24,7 @@ from wizard.scan.findings import (
     PushDraft,
     fails_job,
     push_value,
+    trivy_output,
 )
 from wizard.scan.items import ActionStep, ProblemLog
 from wizard.yamlsafe import YMap
@@ -212,6 +213,11 @@ def _scan(tool: str, blocking: bool, step: ActionStep, facts: JobFacts) -> None:
 
 
 def _trivy(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
+    output = trivy_output(step.text("scan-type") or "image", step.text("format") or "table")
+    if output == "sbom":
+        facts.provenances.append(Provenance("sbom", step.line, step.frame.path))
+    if output != "scan":
+        return
     code = ascii_int(step.text("exit-code") or "")
     _scan("trivy", code is not None and code > 0, step, facts)
 

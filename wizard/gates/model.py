@@ -11,6 +11,8 @@ from wizard.facts import Evidence, Publication, ScanResult
 Status = Literal["met", "not-met", "needs-review"]
 
 CANDIDATES: tuple[str, ...] = ("dockerfile-image", "nix-image", "nix-derivation", "dual")
+# The authorities that are one surface; dual publication combines them.
+SINGLE_AUTHORITIES: tuple[str, ...] = ("dockerfile-image", "nix-image", "nix-derivation")
 CANDIDATE_TITLES = {
     "dockerfile-image": "Dockerfile image path",
     "nix-image": "Nix image path",

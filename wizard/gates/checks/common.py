@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.facts import Evidence, FlakePackage, Publication
-from wizard.gates.model import CANDIDATE_TITLES, EvalContext, Verdict, at
+from wizard.gates.model import CANDIDATE_TITLES, SINGLE_AUTHORITIES, EvalContext, Verdict, at
 from wizard.scan.artifact import artifact_surfaces, flake_attr, image_name
 
 
@@ -20,22 +20,35 @@ def places(pubs: list[Publication]) -> str:
 
 
 def unpublished(ctx: EvalContext, consequence: str) -> Verdict:
-    """not-met because no workflow publishes the candidate, pointing at what does exist."""
-    evidence: list[Evidence] = []
-    flake = ctx.scan.flake
-    wanted_images = ctx.candidate in ("nix-image", "dual")
-    for package in flake.packages:
-        if flake.path and (bool(package.image_builder) == wanted_images or ctx.candidate == "dual"):
-            evidence.append(Evidence(flake.path, package.line, flake.blob))
-    names = {e.line for e in evidence}
-    for build in ctx.scan.validation_builds:
-        if any(p.name == build.attr and p.line in names for p in flake.packages):
-            evidence.append(Evidence(build.path, build.line, None))
+    """not-met because no workflow publishes the candidate, pointing at what of it does exist
+    (what publishes today when nothing of it does)."""
+    surfaces = SINGLE_AUTHORITIES if ctx.candidate == "dual" else (ctx.candidate,)
+    evidence = [e for surface in surfaces for e in _unpublished_sources(ctx, surface)]
     return Verdict(
         "not-met",
         f"no workflow publishes the {title(ctx.candidate).lower()}, so {consequence}",
-        evidence,
+        evidence or list(ctx.scan.authority.evidence),
     )
+
+
+def _unpublished_sources(ctx: EvalContext, surface: str) -> list[Evidence]:
+    """The steps that build the artifact's Dockerfiles, or its flake packages of the surface's
+    kind and the CI builds of them."""
+    if surface == "dockerfile-image":
+        return [
+            at(p)
+            for p in ctx.scan.publications
+            if p.artifact_match and p.build_source.kind == "dockerfile" and p.build_source.ref
+        ]
+    flake = ctx.scan.flake
+    wanted_images = surface == "nix-image"
+    packages = [p for p in packages_of_artifact(ctx) if bool(p.image_builder) == wanted_images]
+    evidence = [Evidence(flake.path, p.line, flake.blob) for p in packages if flake.path]
+    attrs = {p.name for p in packages}
+    evidence += [
+        Evidence(b.path, b.line, None) for b in ctx.scan.validation_builds if b.attr in attrs
+    ]
+    return evidence
 
 
 def surfaces_of_image(ctx: EvalContext, image: str) -> set[str]:

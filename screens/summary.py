@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -12,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import (
     Button,
     Checkbox,
@@ -34,7 +32,7 @@ from wizard.gates.model import CANDIDATE_TITLES
 from wizard.gates.render import STATUS_WORDS
 from wizard.record.errors import AnswersError, CommitError, DecisionRefused
 from wizard.record.store import RecordExists
-from wizard.record.write import WrittenRecord, refusal, write_decision
+from wizard.record.write import DecisionRequest, WrittenRecord, refusal, write_decision
 from wizard.repo import RepoError
 from wizard.signing import SigningError
 from wizard.text import printable, shorten
@@ -43,6 +41,7 @@ if TYPE_CHECKING:
     from screens.app import ReleaseGateApp
     from screens.review import Review
 
+# What writing a record is documented to raise; each says in one sentence what went wrong.
 WRITE_ERRORS = (
     SigningError,
     DecisionRefused,
@@ -67,14 +66,6 @@ class SummaryScreen(StepScreen):
     AUTO_FOCUS = "#decision"
 
     app: ReleaseGateApp
-
-    @dataclass
-    class Written(Message):
-        record: WrittenRecord
-
-    @dataclass
-    class WriteFailed(Message):
-        reason: str
 
     def __init__(self, review: Review) -> None:
         super().__init__()
@@ -179,6 +170,12 @@ class SummaryScreen(StepScreen):
         elif worker.group == "change" and event.state == WorkerState.ERROR:
             error = worker.error
             self._change_checked(f"checking it failed ({type(error).__name__}: {error})")
+        elif worker.group == "write" and event.state == WorkerState.SUCCESS:
+            record = worker.result
+            assert isinstance(record, WrittenRecord)
+            self._written(record)
+        elif worker.group == "write" and event.state == WorkerState.ERROR:
+            self._write_failed(worker.error)
 
     def _change_checked(self, reason: str | None) -> None:
         assert self.review.draft is not None
@@ -280,31 +277,28 @@ class SummaryScreen(StepScreen):
         def confirmed(answer: bool | None) -> None:
             if answer:
                 self.writing = True
-                self._write(decision, sign)
+                self._write(request, sign)
 
         self.app.push_screen(
             ConfirmModal("Write the decision record?", body, yes="Write", no="Cancel"), confirmed
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="write", description="write")
-    def _write(self, decision: Decision, sign: bool) -> None:
-        try:
-            record = write_decision(self.review.request(decision), sign=sign, commit=False)
-        except WRITE_ERRORS as exc:
-            self.post_message(self.WriteFailed(str(exc)))
-        else:
-            self.post_message(self.Written(record))
+    def _write(self, request: DecisionRequest, sign: bool) -> WrittenRecord:
+        return write_decision(request, sign=sign, commit=False)
 
-    def on_summary_screen_write_failed(self, message: WriteFailed) -> None:
+    def _write_failed(self, error: BaseException | None) -> None:
         self.writing = False
-        self.app.push_screen(MessageModal("The record was not written", message.reason))
+        # The core's own refusals are sentences; anything else also says what it was.
+        expected = isinstance(error, WRITE_ERRORS)
+        reason = str(error) if expected else f"{type(error).__name__}: {error}"
+        self.app.push_screen(MessageModal("The record was not written", reason))
 
-    def on_summary_screen_written(self, message: Written) -> None:
+    def _written(self, record: WrittenRecord) -> None:
         self.writing = False
-        self.written = message.record
+        self.written = record
         delete_draft(self.review.scan.repo.root)
         root = Path(self.review.scan.repo.root)
-        record = message.record
         signed = "signed" if record.signed else "unsigned: run release-gate sign to sign it"
         self.query_one("#written", Static).update(
             Content("\n").join(

@@ -16,11 +16,11 @@ MAX_SCRIPT_DEPTH = 3
 """How many levels of `run:` -> script -> script, composite -> composite are followed."""
 
 MAX_NIX_DEPTH = 400
+"""Deepest Nix syntax tree walked when resolving flake packages."""
 
 MAX_NIX_STEPS = 200_000
 """Expressions visited while resolving flake packages; `a // a` chains would otherwise double
 the work per line (a 600-byte flake could take hours)."""
-"""Deepest Nix syntax tree walked when resolving flake packages."""
 
 MAX_RESOLVED_CHARS = 4096
 """Longest text substituting shell variables or static `${{ }}` values may produce; `A=$A$A`

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
+import screens.summary
 import wizard.draft
 from screens.app import ReleaseGateApp
-from screens.modals import ConfirmModal
+from screens.modals import ConfirmModal, MessageModal
 from screens.summary import SummaryScreen
 from screens.toggles import Choice
-from tests.tui.driver import answer, scanned, screen_text
+from tests.tui.driver import answer, scanned, screen_text, settled
 from wizard.record.errors import RecordUnusable
-from wizard.record.write import DecisionRequest, refusal
+from wizard.record.write import DecisionRequest, WrittenRecord, refusal, write_decision
 
 RECORDS = "docs/decisions/release-authority"
 
@@ -101,3 +102,44 @@ def test_the_change_is_checked_in_a_worker_and_writing_waits_for_it(
             assert isinstance(app.screen, ConfirmModal)
 
     asyncio.run(drive())
+
+
+def test_an_unexpected_error_while_writing_is_shown_and_writing_can_be_retried(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+
+    def fails_once(request: DecisionRequest, sign: bool, commit: bool) -> WrittenRecord:
+        calls.append(sign)
+        if len(calls) == 1:
+            raise RuntimeError("the disk said [bold]no[/]")
+        return write_decision(request, sign=sign, commit=commit)
+
+    monkeypatch.setattr(screens.summary, "write_decision", fails_once)
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await scanned(app, pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            for _ in range(6):
+                await answer(pilot, "agree")
+            summary = app.screen
+            assert isinstance(summary, SummaryScreen)
+            await pilot.press("w", "y")
+            await settled(pilot)
+            assert isinstance(app.screen, MessageModal)
+            shown = screen_text(app)
+            assert "The record was not written" in shown
+            assert "RuntimeError: the disk said [bold]no[/]" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen) and not summary.writing
+            await pilot.press("w", "y")
+            await settled(pilot)
+            assert "✓ Wrote RA-0001" in screen_text(app)
+
+    asyncio.run(drive())
+    assert len(calls) == 2
+    assert (seed_repo / RECORDS / "0001-keep-dockerfile-image.md").is_file()

@@ -6,13 +6,12 @@ from typing import Any
 
 from wizard.authority import is_release_surface, surface_of
 from wizard.config import CONFIG_FILE, Config
-from wizard.facts import Evidence, Publication, ScanResult, stamped
+from wizard.facts import Publication, ScanResult, stamped
 from wizard.gates.checks import CHECKS
 from wizard.gates.model import (
     CANDIDATE_TITLES,
     CANDIDATES,
     CandidateEvaluation,
-    Declaration,
     EvalContext,
     GateResult,
     RequirementResult,
@@ -33,7 +32,6 @@ __all__ = [
     "CANDIDATE_TITLES",
     "GATE_IDS",
     "CandidateEvaluation",
-    "Declaration",
     "GateResult",
     "RequirementResult",
     "Spec",
@@ -104,13 +102,6 @@ def _surfaces(scan: ScanResult) -> dict[str, list[Publication]]:
     }
 
 
-def config_declarations(config: Config) -> list[Declaration]:
-    if not config.canonical:
-        return []
-    line = config.line_of.get("authority")
-    return [Declaration(config.canonical, CONFIG_FILE, Evidence(CONFIG_FILE, line, None))]
-
-
 def _params(check: str, given: dict[str, Any]) -> dict[str, Any]:
     defaults = {name: p.default for name, p in CHECKS[check].params.items()}
     return {**defaults, **given}
@@ -121,11 +112,9 @@ def evaluate(
     config: Config,
     spec: Spec,
     candidates: tuple[str, ...] = CANDIDATES,
-    declarations: list[Declaration] | None = None,
 ) -> list[CandidateEvaluation]:
     """One evaluation per candidate; each requirement decided by its named check."""
     surfaces = _surfaces(scan)
-    declared = config_declarations(config) + list(declarations or [])
     current = scan.authority.current
     results = []
     for candidate in candidates:
@@ -137,7 +126,6 @@ def evaluate(
             candidate_pubs=surfaces[candidate],
             baseline_pubs=surfaces[current],
             surfaces=surfaces,
-            declarations=declared,
         )
         gates = []
         for gate in spec.gates:

@@ -60,15 +60,6 @@ class CandidateEvaluation:
         return next(g for g in self.gates if g.id == gate_id)
 
 
-@dataclass(frozen=True)
-class Declaration:
-    """Something that names a canonical authority: the config or a decision record."""
-
-    authority: str
-    source: str
-    evidence: Evidence
-
-
 @dataclass
 class EvalContext:
     scan: ScanResult
@@ -78,7 +69,6 @@ class EvalContext:
     candidate_pubs: list[Publication]
     baseline_pubs: list[Publication]
     surfaces: dict[str, list[Publication]]
-    declarations: list[Declaration]
 
     @property
     def is_current(self) -> bool:
@@ -87,6 +77,11 @@ class EvalContext:
     @property
     def artifact(self) -> str:
         return self.scan.artifact or "the artifact"
+
+    @property
+    def declared(self) -> str | None:
+        """The authority `.release-gate.yaml` declares canonical, the one declaration source."""
+        return self.config.canonical
 
 
 def combine(statuses: list[Status]) -> Status:

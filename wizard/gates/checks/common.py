@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wizard.config import CONFIG_FILE
 from wizard.facts import Evidence, FlakePackage, Publication
 from wizard.gates.model import CANDIDATE_TITLES, SINGLE_AUTHORITIES, EvalContext, Verdict, at
 from wizard.scan.artifact import artifact_surfaces, flake_attr, image_name
@@ -65,9 +66,16 @@ def surfaces_of_image(ctx: EvalContext, image: str) -> set[str]:
 def accepted_surfaces(ctx: EvalContext) -> set[str]:
     """The surfaces whose story fits the candidate (dual: only its declared canonical source)."""
     if ctx.candidate == "dual":
-        canonical = {d.authority for d in ctx.declarations if d.authority != "dual"}
-        return canonical if len(canonical) == 1 else set()
+        declared = ctx.declared
+        return {declared} if declared is not None and declared in SINGLE_AUTHORITIES else set()
     return {ctx.candidate}
+
+
+def declaration(ctx: EvalContext) -> list[Evidence]:
+    """The `authority:` entry of `.release-gate.yaml`, when it declares a canonical authority."""
+    if ctx.declared is None:
+        return []
+    return [Evidence(CONFIG_FILE, ctx.config.line_of.get("authority"), None)]
 
 
 def evidence_of(pubs: list[Publication]) -> list[Evidence]:

@@ -4,71 +4,65 @@ from __future__ import annotations
 
 from typing import Any
 
+from wizard.config import CONFIG_FILE
 from wizard.facts import Evidence
-from wizard.gates.checks.common import evidence_of, packages_of_artifact, places, title
+from wizard.gates.checks.common import (
+    declaration,
+    evidence_of,
+    packages_of_artifact,
+    places,
+    title,
+)
 from wizard.gates.checks.registry import check
-from wizard.gates.model import EvalContext, Verdict
-
-_SINGLE = ("dockerfile-image", "nix-image", "nix-derivation")
+from wizard.gates.model import SINGLE_AUTHORITIES, EvalContext, Verdict
 
 
 @check("declared_canonical")
 def declared_canonical(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
-    declared = ctx.declarations
-    evidence = [d.evidence for d in declared]
+    declared = ctx.declared
+    evidence = declaration(ctx)
+    today = ctx.scan.authority
     if ctx.candidate == "dual":
-        canonical = {d.authority for d in declared if d.authority in _SINGLE}
-        if len(canonical) == 1:
-            source = next(d for d in declared if d.authority in canonical)
+        if declared in SINGLE_AUTHORITIES:
             return Verdict(
                 "met",
-                f"{source.source} names {canonical.pop()} as the one canonical "
-                "source of the dual publication",
+                f"{CONFIG_FILE} names {declared} as the one canonical source of the dual "
+                "publication",
                 evidence,
             )
-        if canonical:
+        if declared == "dual":
             return Verdict(
                 "not-met",
-                "conflicting declarations: "
-                + ", ".join(f"{d.source} names {d.authority}" for d in declared),
+                f"{CONFIG_FILE} declares dual publication without its one canonical source; "
+                "set authority.canonical to the surface that is canonical",
                 evidence,
             )
         return Verdict(
             "not-met",
-            "dual publication needs one declared canonical source and "
-            "nothing in the repository declares one (set authority.canonical); what publishes "
-            f"today is {ctx.scan.authority.current}",
-            evidence + list(ctx.scan.authority.evidence),
+            f"dual publication needs one declared canonical source and {CONFIG_FILE} declares "
+            f"none (authority.canonical); what publishes today is {today.current}",
+            list(today.evidence),
         )
-    naming_candidate = [d for d in declared if d.authority == ctx.candidate]
-    naming_other = [d for d in declared if d.authority not in (ctx.candidate, "dual")]
-    if naming_candidate and not naming_other:
+    if declared == ctx.candidate:
         return Verdict(
-            "met",
-            f"{naming_candidate[0].source} declares the {title(ctx.candidate).lower()} canonical",
-            evidence,
+            "met", f"{CONFIG_FILE} declares the {title(ctx.candidate).lower()} canonical", evidence
         )
-    if naming_other:
+    if declared is not None:
         return Verdict(
-            "not-met",
-            "; ".join(f"{d.source} declares {d.authority}" for d in declared)
-            + f", not {ctx.candidate}",
-            evidence,
+            "not-met", f"{CONFIG_FILE} declares {declared}, not {ctx.candidate}", evidence
         )
-    if ctx.is_current and ctx.current in _SINGLE and ctx.candidate_pubs:
+    if ctx.is_current and ctx.current in SINGLE_AUTHORITIES and ctx.candidate_pubs:
         return Verdict(
             "met",
             f"de facto: it is the only surface that publishes {ctx.artifact} "
-            f"({places(ctx.candidate_pubs)}); nothing declares another",
+            f"({places(ctx.candidate_pubs)}) and {CONFIG_FILE} declares no other",
             evidence_of(ctx.candidate_pubs),
         )
-    today = ctx.scan.authority
     return Verdict(
         "not-met",
-        f"nothing in the repository declares the {title(ctx.candidate).lower()}"
-        f" canonical (set authority.canonical or record a decision); what publishes today is "
-        f"{today.current}",
-        evidence + list(today.evidence),
+        f"{CONFIG_FILE} does not declare the {title(ctx.candidate).lower()} canonical "
+        f"(authority.canonical is not set); what publishes today is {today.current}",
+        list(today.evidence),
     )
 
 

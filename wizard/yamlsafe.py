@@ -219,6 +219,13 @@ def load_yaml(text: str) -> YamlDocument:
             handler = handlers.get(kind)
             if handler is not None:
                 handler(event)
+    except yaml.reader.ReaderError as exc:
+        # libyaml's reader names no line and spreads its message over two; its position is a
+        # byte offset into the UTF-8 text.
+        code = exc.character if isinstance(exc.character, int) else 0xFFFD
+        data = text.encode("utf-8", "surrogatepass")
+        line = data[: exc.position].count(b"\n") + 1 if isinstance(exc.position, int) else None
+        raise YamlProblem(f"invalid YAML: {exc.reason} (U+{code:04X})", line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

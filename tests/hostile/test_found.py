@@ -155,3 +155,17 @@ def test_values_that_double_per_line_stay_bounded(
     assert time.perf_counter() - started < 5
     assert [p.image_resolved or p.image for p in publications] == [image]
     assert ctx.problems[0] == Problem(".github/workflows/w.yml", *problem)
+
+
+def test_a_control_character_in_yaml_is_a_one_line_problem_with_its_line(
+    make_repo: RepoFactory,
+) -> None:
+    # libyaml's reader error spread over two lines (`in "<unicode string>", position 9`) and
+    # named no line; found by the property test of load_yaml.
+    repo = make_repo({".github/workflows/w.yml": "on: push\njobs: \x1b[31mred\n"})
+    ctx = context_for(repo)
+    scan_workflows(ctx)
+    assert ctx.problems == [
+        Problem(".github/workflows/w.yml", 2,
+                "invalid YAML: control characters are not allowed (U+001B)")
+    ]

@@ -26,15 +26,24 @@ def surface_of(pub: Publication) -> str:
     return "nix-image" if pub.build_source.kind == "nix" else "dockerfile-image"
 
 
+def release_surfaces(publications: list[Publication]) -> dict[str, list[Publication]]:
+    """The release surfaces of the artifact by authority kind, every kind present (maybe empty)."""
+    releases = [p for p in publications if is_release_surface(p)]
+    return {
+        kind: [p for p in releases if surface_of(p) == kind]
+        for kind in ("dockerfile-image", "nix-image", "nix-derivation")
+    }
+
+
 def _evidence(pubs: list[Publication]) -> list[Evidence]:
     return [Evidence(p.path, p.line, p.blob) for p in pubs]
 
 
 def infer_authority(publications: list[Publication]) -> AuthorityFacts:
-    surfaces = [p for p in publications if is_release_surface(p)]
-    dockerfile = [p for p in surfaces if surface_of(p) == "dockerfile-image"]
-    nix_image = [p for p in surfaces if surface_of(p) == "nix-image"]
-    flakehub = [p for p in surfaces if surface_of(p) == "nix-derivation"]
+    surfaces = release_surfaces(publications)
+    dockerfile = surfaces["dockerfile-image"]
+    nix_image = surfaces["nix-image"]
+    flakehub = surfaces["nix-derivation"]
     present = [
         label
         for label, pubs in (

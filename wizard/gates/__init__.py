@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.authority import is_release_surface, surface_of
+from wizard.authority import release_surfaces
 from wizard.config import CONFIG_FILE, Config
 from wizard.facts import Publication, ScanResult, stamped
 from wizard.gates.checks import CHECKS
@@ -87,15 +87,10 @@ def load_spec(config: Config | None = None) -> Spec:
 
 
 def _surfaces(scan: ScanResult) -> dict[str, list[Publication]]:
-    releases = [p for p in scan.publications if is_release_surface(p)]
-    dockerfile = [p for p in releases if surface_of(p) == "dockerfile-image"]
-    nix_image = [p for p in releases if surface_of(p) == "nix-image"]
-    flakehub = [p for p in releases if surface_of(p) == "nix-derivation"]
-    kinds = [pubs for pubs in (dockerfile, nix_image, flakehub) if pubs]
+    surfaces = release_surfaces(scan.publications)
+    kinds = [pubs for pubs in surfaces.values() if pubs]
     return {
-        "dockerfile-image": dockerfile,
-        "nix-image": nix_image,
-        "nix-derivation": flakehub,
+        **surfaces,
         # Dual publication exists only once two surfaces publish; one alone is not dual.
         "dual": [p for pubs in kinds for p in pubs] if len(kinds) >= 2 else [],
         "none": [],

@@ -22,7 +22,15 @@ from wizard.config import Config
 from wizard.facts import ScanResult
 from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult
 from wizard.gates.spec import GATE_IDS, Spec
-from wizard.record.answers import Person, SignOff, Verdict, note_required, utc_now
+from wizard.record.answers import (
+    Person,
+    SignOff,
+    Verdict,
+    note_required,
+    utc_now,
+    validate_person,
+)
+from wizard.record.errors import AnswersError
 from wizard.record.write import DecisionRequest, refusal
 
 SCHEMA = "release-gate.draft/v1"
@@ -147,9 +155,20 @@ def missing(draft: Draft, evaluation: CandidateEvaluation) -> list[Missing]:
                 if answer.verdict == "disagree"
                 else "a note is required because the verdict is needs-review"
             )
+        else:
+            reason = _person_problem(answer)
         if reason:
             out.append(Missing(gate.id, gate.number, gate.title, reason))
     return out
+
+
+def _person_problem(answer: GateAnswer) -> str | None:
+    """Why the answer's name and email cannot sign a record (the form saves every keystroke)."""
+    try:
+        validate_person(answer.name, answer.email, "name/email invalid")
+    except AnswersError as exc:
+        return str(exc)
+    return None
 
 
 def decision_makers(draft: Draft) -> list[Person]:

@@ -237,3 +237,19 @@ def test_decision_makers_are_unique_signers_in_gate_order() -> None:
         Person("Ada Maintainer", "ada@example.org"),
         Person("Bob", "bob@example.org"),
     ]
+
+
+def test_missing_names_a_sign_off_whose_name_or_email_is_invalid() -> None:
+    d = draft()
+    ev = evaluation()
+    for gate in ev.gates:
+        set_answer(d, gate, "agree", "", "Ada", "ada@example.org")
+    set_answer(d, ev.gate("security-parity"), "agree", "", "  ", "ada@example.org")
+    set_answer(d, ev.gate("ownership"), "disagree", "why", "Ada", "not an address")
+    # Without a verdict there is no sign-off yet, whatever the fields hold.
+    set_answer(d, ev.gate("source-of-truth"), None, "", "", "")
+    assert {m.gate: m.reason for m in missing(d, ev)} == {
+        "source-of-truth": "no sign-off yet",
+        "security-parity": "name/email invalid: the name must not be empty",
+        "ownership": "name/email invalid: 'not an address' is not an email address",
+    }

@@ -12,6 +12,7 @@ from textual.widgets import Button
 import screens.summary
 import wizard.draft
 from screens.app import ReleaseGateApp
+from screens.gate import GateScreen
 from screens.modals import ConfirmModal, MessageModal
 from screens.summary import SummaryScreen
 from screens.toggles import Choice
@@ -143,3 +144,45 @@ def test_an_unexpected_error_while_writing_is_shown_and_writing_can_be_retried(
     asyncio.run(drive())
     assert len(calls) == 2
     assert (seed_repo / RECORDS / "0001-keep-dockerfile-image.md").is_file()
+
+
+def test_a_sign_off_left_without_a_name_is_missing_and_the_review_resumes_there(
+    seed_repo: Path,
+) -> None:
+    """Leaving a gate by Escape or the palette skips its form's checks; the summary does not."""
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await scanned(app, pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            for _ in range(6):
+                await answer(pilot, "agree")
+            app.show_gate(2)
+            await pilot.pause()
+            await answer(pilot, None, name="", advance=False)
+            await pilot.press("escape")  # back to gate 2, without Next's checks
+            await pilot.pause()
+            app.show_summary()
+            await settled(pilot)
+            summary = screen_text(app)
+            assert "Still missing:" in summary
+            assert (
+                "Gate 3 Publication-Parity: name/email invalid: the name must not be empty"
+                in summary
+            )
+            await pilot.press("w")
+            await pilot.pause()
+            assert isinstance(app.screen, MessageModal)
+            assert "The review is not complete" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            app.show_start()
+            await pilot.pause()
+            await pilot.press("enter")  # continue this review
+            await pilot.pause()
+            assert isinstance(app.screen, GateScreen) and app.screen.index == 2
+
+    asyncio.run(drive())
+    assert not (seed_repo / RECORDS).exists()

@@ -43,6 +43,32 @@ _ATTESTATIONS: dict[str, ProvenanceKind] = {
     "anchore/sbom-action": "sbom",
 }
 
+# An action not recognised here is reported when its name suggests it publishes something...
+_PUBLISHING_WORDS = ("push", "publish", "release", "deploy", "upload")
+# ...unless it is known to publish no image, flake or store paths (workflow artifacts, Pages,
+# code-scanning results, GitHub releases and their notes, language packages).
+_PUBLISHING_NOTHING_SCANNED = frozenset(
+    {
+        "actions/upload-artifact",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "actions/create-release",
+        "actions/upload-release-asset",
+        "github/codeql-action/upload-sarif",
+        "softprops/action-gh-release",
+        "ncipollo/release-action",
+        "release-drafter/release-drafter",
+        "googleapis/release-please-action",
+        "google-github-actions/release-please-action",
+        "pypa/gh-action-pypi-publish",
+    }
+)
+# Actions known to push images or store paths in ways this scanner does not read.
+_UNREAD_PUBLISHERS = frozenset(
+    {"docker/bake-action", "determinatesystems/flakehub-cache-action"}
+)
+_UNSEEN = "publications inside it are not seen"
+
 # (image as written, image resolved) -> its tags, in order, each once
 Images = dict[tuple[str, str], dict[str, None]]
 
@@ -270,3 +296,16 @@ def recognise_action(
         _snyk(step, state, facts, problem)
     elif step.name in _ATTESTATIONS:
         facts.provenances.append(Provenance(_ATTESTATIONS[step.name], step.line, step.frame.path))
+    elif step.name in _UNREAD_PUBLISHERS:
+        problem(
+            step.frame.path, step.line,
+            f"`{step.name}` not followed: an action that can push images or store paths in ways "
+            f"not read here; {_UNSEEN}",
+        )
+    elif step.name not in _PUBLISHING_NOTHING_SCANNED and any(
+        word in step.name for word in _PUBLISHING_WORDS
+    ):
+        problem(
+            step.frame.path, step.line,
+            f"`{step.name}` not followed: unknown action whose name suggests publishing; {_UNSEEN}",
+        )

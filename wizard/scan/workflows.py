@@ -156,6 +156,12 @@ class _WorkflowReader:
             )
         elif uses.startswith("./"):
             return [node, *self._call(top, job, uses, frame, full_id, id_token)]
+        else:
+            self.problem(
+                frame.path, job.line_of("uses"),
+                f"`{uses}` not followed: remote reusable workflow; publications inside it are "
+                "not seen",
+            )
         return [node]
 
     def _call(

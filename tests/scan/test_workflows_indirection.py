@@ -438,3 +438,54 @@ def test_every_read_of_a_cached_script_counts_against_the_budget(
             "bytes of shell it reads at most",
         )
     ]
+
+
+def test_a_with_that_is_not_a_mapping_leaves_the_declared_defaults(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  call:
+    uses: ./.github/workflows/reusable-publish.yml
+    with: [ghcr.io/acme/ignored]
+  steps:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/publish
+        with: ghcr.io/acme/ignored
+""",
+            ),
+            REUSABLE: """on:
+  workflow_call:
+    inputs:
+      image: {default: ghcr.io/acme/called}
+jobs:
+  push:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push "${{ inputs.image }}:1"
+""",
+            ACTION: """inputs:
+  image: {default: ghcr.io/acme/composite}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: docker push "${{ inputs.image }}:1"
+""",
+        }
+    )
+    result, problems = scan(repo)
+    assert [p.image_resolved for p in result.publications] == [
+        "ghcr.io/acme/called", "ghcr.io/acme/composite",
+    ]
+    assert problems == [
+        Problem(
+            WF, 6, "`with:` of `./.github/workflows/reusable-publish.yml` is not a mapping; its "
+            "inputs keep their defaults",
+        ),
+        Problem(
+            WF, 11, "`with:` of `./.github/actions/publish` is not a mapping; its inputs keep "
+            "their defaults",
+        ),
+    ]

@@ -109,6 +109,25 @@ class StepReader:
             return False
         return True
 
+    def call_inputs(
+        self, uses: str, caller: YMap, defaults: dict[str, str], frame: Frame
+    ) -> dict[str, str]:
+        """The inputs a local action or reusable workflow receives: its declared defaults, then
+        the caller's `with:` values resolved in the caller's scope."""
+        given = caller.get("with")
+        if given is not None and not isinstance(given, YMap):
+            self.problem(
+                frame.path, caller.line_of("with"),
+                f"`with:` of `{uses}` is not a mapping; its inputs keep their defaults",
+            )
+        inputs = dict(defaults)
+        if isinstance(given, YMap):
+            for key, value in given.items():
+                text = text_of(value)
+                if text is not None:
+                    inputs[key] = frame.scope.resolve(text)
+        return inputs
+
     def job_items(self, steps: Any, frame: Frame, defaults: RunDefaults, job: str) -> list[Item]:
         items: list[Item] = []
         self._steps(steps, frame, defaults, job, {}, items)
@@ -318,18 +337,7 @@ class StepReader:
             return
         if text_of(runs.get("using")) != "composite":
             return  # JavaScript and Docker actions have no steps to read
-        given = step.get("with")
-        if given is not None and not isinstance(given, YMap):
-            self.problem(
-                frame.path, step.line_of("with"),
-                f"`with:` of local action `{uses}` is not a mapping; its inputs stay unresolved",
-            )
-        inputs = input_defaults(root.get("inputs"))
-        if isinstance(given, YMap):
-            for key, value in given.items():
-                text = text_of(value)
-                if text is not None:
-                    inputs[key] = frame.scope.resolve(text)
+        inputs = self.call_inputs(uses, step, input_defaults(root.get("inputs")), frame)
         inner = replace(
             frame,
             path=path,

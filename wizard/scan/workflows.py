@@ -18,7 +18,7 @@ from typing import Any
 
 from wizard.facts import Provenance, Publication, ValidationBuild
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import Scope, oversized_env, static_env, text_of
+from wizard.scan.expressions import Scope, oversized_env, static_env
 from wizard.scan.findings import JobFacts
 from wizard.scan.indirection import StepReader
 from wizard.scan.items import Frame, ProblemLog, normal_path
@@ -181,22 +181,10 @@ class _WorkflowReader:
             if root is not None:
                 self.problem(target, None, "workflow is not a mapping; not read")
             return []
-        given = job.get("with")
-        if given is not None and not isinstance(given, YMap):
-            self.problem(
-                frame.path, job.line_of("with"),
-                f"`with:` of the call to `{uses}` is not a mapping; its inputs stay unresolved",
-            )
-        inputs = call_input_defaults(root)
-        if isinstance(given, YMap):
-            for key, value in given.items():
-                text = text_of(value)
-                if text is not None:
-                    inputs[key] = frame.scope.resolve(text)
         caller = _Caller(
             job=full_id,
             via=(*frame.via, target),
-            inputs=inputs,
+            inputs=self.steps.call_inputs(uses, job, call_input_defaults(root), frame),
             conditions=frame.conditions,
             id_token=id_token,
         )

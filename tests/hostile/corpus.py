@@ -30,6 +30,8 @@ MARKUP_DOC_TEXT = (
 )
 MARKUP_IMAGE = "ghcr.io/acme/[bold]x[0]"
 ANSI_WORKFLOW = f"{WORKFLOWS}/\x1b[31mred\x9b2J.yml"
+# `[/` cannot be in a file name (it would be a directory); the job id above holds it.
+BROKEN_MARKUP_WORKFLOW = f"{WORKFLOWS}/[bold red]broken[0] \u202e\\.yml"
 
 Builder = Callable[[Path], Path]
 
@@ -424,13 +426,15 @@ CASES: tuple[Case, ...] = (
     Case("markup", "markup",
          _seed({MARKUP_WORKFLOW: _MARKUP_WORKFLOW_TEXT,
                 MARKUP_DOC: f"# Notes\n\n{MARKUP_DOC_TEXT}\n"},
-               raw={ANSI_WORKFLOW: b"on: [push\njobs: {"}),
-         problems=((ANSI_WORKFLOW, "invalid YAML"),),
+               raw={ANSI_WORKFLOW: b"on: [push\njobs: {",
+                    BROKEN_MARKUP_WORKFLOW: b"on: push\njobs: [bold]\x1b[2J"}),
+         problems=((ANSI_WORKFLOW, "invalid YAML"),
+                   (BROKEN_MARKUP_WORKFLOW, "control characters are not allowed (U+001B)")),
          literal=(f"{WORKFLOWS}/[bold]x[0] \\ <U+202E>evil.yml", MARKUP_JOB, MARKUP_IMAGE,
                   "docs/[0] notes <U+202E>.md",
                   "The [bold]runner-dashboard[/] image [/ ghcr.io/tinyland-inc/runner-dashboard "
                   "ends in \\",
-                  f"{WORKFLOWS}/red2J.yml")),
+                  f"{WORKFLOWS}/red2J.yml", f"{WORKFLOWS}/[bold red]broken[0] <U+202E>\\.yml")),
     # Repository states
     Case("not-git", "repository", _plain_directory, error="is not inside a git repository"),
     Case("empty-repository", "repository", _empty_repository,

@@ -12,6 +12,8 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Bidirectional overrides and isolates (Trojan Source): shown as visible code points.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Markdown punctuation that could start markup, HTML, a link or a table cell.
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
 
 
 def printable(text: str, single_line: bool = False) -> str:
@@ -26,3 +28,8 @@ def printable(text: str, single_line: bool = False) -> str:
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+def md_text(text: object) -> str:
+    """Repository text made literal in Markdown: no markup, no HTML, no control characters."""
+    return printable(str(text), single_line=True).translate(_MD_SPECIAL)

@@ -8,7 +8,7 @@ from typing import Any
 
 from wizard.facts import Evidence, ScanResult
 from wizard.gates.model import CANDIDATE_TITLES, CandidateEvaluation
-from wizard.text import printable
+from wizard.text import md_text, printable
 
 STATUS_WORDS = {"met": "MET", "not-met": "NOT MET", "needs-review": "REVIEW"}
 STATUS_SYMBOLS = {"met": "+", "not-met": "x", "needs-review": "?"}
@@ -82,13 +82,9 @@ def text_report(scan: ScanResult, evaluations: list[CandidateEvaluation]) -> str
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    return printable(text, single_line=True).replace("|", "\\|")
-
-
 def markdown_report(scan: ScanResult, evaluations: list[CandidateEvaluation]) -> str:
     out = [
-        f"# Release-authority gates for {_md(scan.artifact or 'unknown')}",
+        f"# Release-authority gates for {md_text(scan.artifact or 'unknown')}",
         "",
         f"Current authority: **{scan.authority.current}**",
     ]
@@ -105,9 +101,10 @@ def markdown_report(scan: ScanResult, evaluations: list[CandidateEvaluation]) ->
                 "|---|---|---|---|",
             ]
             for req in gate.requirements:
-                evidence = ", ".join(f"`{_md(e.location())}`" for e in req.evidence[:6])
+                # Escaped plain text, not code spans: a backtick in a path would end the span.
+                evidence = ", ".join(md_text(e.location()) for e in req.evidence[:6])
                 out.append(
-                    f"| {_md(req.text)} | {STATUS_WORDS[req.status]} | {_md(req.reason)} "
+                    f"| {md_text(req.text)} | {STATUS_WORDS[req.status]} | {md_text(req.reason)} "
                     f"| {evidence} |"
                 )
     return "\n".join(out) + "\n"

@@ -1,11 +1,13 @@
-"""Helpers shared by the checks: surfaces, wording and evidence for missing paths."""
+"""Helpers shared by the checks: surfaces, wording, evidence for missing paths, owners and doc
+mentions."""
 
 from __future__ import annotations
 
 from wizard.config import CONFIG_FILE
-from wizard.facts import Evidence, FlakePackage, Publication
+from wizard.facts import DocMention, Evidence, FlakePackage, Publication
 from wizard.gates.model import CANDIDATE_TITLES, SINGLE_AUTHORITIES, EvalContext, Verdict, at
 from wizard.scan.artifact import artifact_surfaces, flake_attr, image_name
+from wizard.scan.owners import owner_of
 
 
 def title(candidate: str) -> str:
@@ -89,3 +91,67 @@ def flake_attrs(pubs: list[Publication]) -> set[str]:
 def packages_of_artifact(ctx: EvalContext) -> list[FlakePackage]:
     names = artifact_surfaces(ctx.scan.artifact, ctx.config, ctx.scan.flake).flake_packages
     return [p for p in ctx.scan.flake.packages if p.name in names]
+
+
+def configured_owners(ctx: EvalContext, role: str) -> Verdict | None:
+    """met when `.release-gate.yaml` ownership.operational names owners of the candidate;
+    `role` says what for ("for failures of", "as operational owner of")."""
+    configured = ctx.config.operational_owners.get(ctx.candidate)
+    if not configured:
+        return None
+    return Verdict(
+        "met",
+        f"{CONFIG_FILE} names {', '.join(configured)} {role} the {title(ctx.candidate).lower()}",
+        [Evidence(CONFIG_FILE, ctx.config.line_of.get("ownership"), None)],
+    )
+
+
+def codeowners_cover(ctx: EvalContext, paths: list[str], purpose: str) -> Verdict:
+    """met when CODEOWNERS names an owner for every path, needs-review when it cannot tell."""
+    owners = ctx.scan.owners
+    if owners.file is None:
+        return Verdict(
+            "needs-review",
+            f"no CODEOWNERS file and no ownership.operational entry "
+            f"names who owns {purpose} {', '.join(paths)}",
+        )
+    covered: list[str] = []
+    evidence: list[Evidence] = []
+    uncovered: list[str] = []
+    for path in paths:
+        rule = owner_of(owners, path)
+        if rule and rule.owners:
+            covered.append(f"{path} -> {' '.join(rule.owners)}")
+            evidence.append(Evidence(owners.file, rule.line, owners.blob))
+        else:
+            uncovered.append(path)
+    if uncovered:
+        return Verdict(
+            "needs-review",
+            f"no CODEOWNERS rule names an owner for {', '.join(uncovered)}"
+            " (and no ownership.operational entry)",
+            evidence,
+        )
+    return Verdict("met", f"{owners.file} owns {purpose}: {'; '.join(covered)}", evidence)
+
+
+def mention_surfaces(ctx: EvalContext, mention: DocMention) -> set[str]:
+    """The release surface a doc line points at."""
+    if mention.mentions == "nix-image":
+        return {"nix-image"}
+    if mention.mentions == "derivation":
+        return {"nix-derivation"}
+    found = set()
+    for token in mention.text.replace("`", " ").replace('"', " ").split():
+        if "/" in token and image_name(token) in {image_name(i) for i in _images(ctx)}:
+            found |= surfaces_of_image(ctx, token)
+    return found or {"unpublished-image"}
+
+
+def _images(ctx: EvalContext) -> list[str]:
+    return [p.image_resolved or p.image or "" for s in ctx.surfaces.values() for p in s]
+
+
+def conflicting_mentions(ctx: EvalContext, mentions: list[DocMention]) -> list[DocMention]:
+    accepted = accepted_surfaces(ctx)
+    return [m for m in mentions if not (mention_surfaces(ctx, m) & accepted)]

@@ -6,9 +6,10 @@ from collections import defaultdict
 from typing import Any
 
 from wizard.config import CONFIG_FILE
-from wizard.facts import DocMention, Evidence
+from wizard.facts import Evidence
 from wizard.gates.checks.common import (
     accepted_surfaces,
+    conflicting_mentions,
     evidence_of,
     places,
     surfaces_of_image,
@@ -82,28 +83,6 @@ def single_install_contract(ctx: EvalContext, params: dict[str, Any]) -> Verdict
         f"{inputs} receives the image published at {places(ctx.candidate_pubs)}",
         evidence + evidence_of(ctx.candidate_pubs),
     )
-
-
-def mention_surfaces(ctx: EvalContext, mention: DocMention) -> set[str]:
-    """The release surface a doc line points at."""
-    if mention.mentions == "nix-image":
-        return {"nix-image"}
-    if mention.mentions == "derivation":
-        return {"nix-derivation"}
-    found = set()
-    for token in mention.text.replace("`", " ").replace('"', " ").split():
-        if "/" in token and image_name(token) in {image_name(i) for i in _images(ctx)}:
-            found |= surfaces_of_image(ctx, token)
-    return found or {"unpublished-image"}
-
-
-def _images(ctx: EvalContext) -> list[str]:
-    return [p.image_resolved or p.image or "" for s in ctx.surfaces.values() for p in s]
-
-
-def conflicting_mentions(ctx: EvalContext, mentions: list[DocMention]) -> list[DocMention]:
-    accepted = accepted_surfaces(ctx)
-    return [m for m in mentions if not (mention_surfaces(ctx, m) & accepted)]
 
 
 @check("docs_not_mixed")

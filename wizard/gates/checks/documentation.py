@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.facts import Evidence
-from wizard.gates.checks.common import accepted_surfaces, title
-from wizard.gates.checks.deployment import conflicting_mentions
+from wizard.gates.checks.common import accepted_surfaces, conflicting_mentions, title
 from wizard.gates.checks.registry import Param, check, drops_items
 from wizard.gates.model import EvalContext, Verdict
 

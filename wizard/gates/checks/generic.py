@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.facts import Evidence
-from wizard.gates.checks.common import place, unpublished
+from wizard.gates.checks.common import codeowners_cover, place, unpublished
 from wizard.gates.checks.registry import Param, check
-from wizard.gates.checks.security import codeowners_cover
 from wizard.gates.model import EvalContext, Verdict
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.facts import Evidence
-from wizard.gates.checks.common import title, unpublished
+from wizard.gates.checks.common import codeowners_cover, configured_owners, unpublished
 from wizard.gates.checks.registry import check
-from wizard.gates.checks.security import codeowners_cover
 from wizard.gates.model import EvalContext, Verdict
 
 
@@ -38,15 +37,9 @@ def operational_ownership(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
             f"there is no concrete workflow and maintainer boundary yet; "
             f"{holder} holds it until one exists",
         )
-    configured = ctx.config.operational_owners.get(ctx.candidate)
+    configured = configured_owners(ctx, "as operational owner of")
     if configured:
-        line = ctx.config.line_of.get("ownership")
-        return Verdict(
-            "met",
-            f".release-gate.yaml names {', '.join(configured)} as operational "
-            f"owner of the {title(ctx.candidate).lower()}",
-            [Evidence(".release-gate.yaml", line, None)],
-        )
+        return configured
     paths = {p.workflow for p in pubs} | {p.path for p in pubs}
     paths |= {
         p.build_source.ref

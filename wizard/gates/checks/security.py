@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.facts import Evidence, Publication
-from wizard.gates.checks.common import place, title, unpublished
+from wizard.gates.checks.common import (
+    codeowners_cover,
+    configured_owners,
+    place,
+    unpublished,
+)
 from wizard.gates.checks.registry import Param, check, turns_off, turns_on
 from wizard.gates.model import EvalContext, Verdict
-from wizard.scan.owners import owner_of
 
 _STRONG_PROVENANCE = ("attest-build-provenance", "slsa-generator")
 
@@ -135,44 +139,6 @@ def failure_ownership(ctx: EvalContext, params: dict[str, Any]) -> Verdict:
     pubs = ctx.candidate_pubs
     if not pubs:
         return unpublished(ctx, "there is no workflow whose failures someone could own")
-    configured = ctx.config.operational_owners.get(ctx.candidate)
-    if configured:
-        line = ctx.config.line_of.get("ownership")
-        return Verdict(
-            "met",
-            f".release-gate.yaml names {', '.join(configured)} for failures of "
-            f"the {title(ctx.candidate).lower()}",
-            [Evidence(".release-gate.yaml", line, None)],
-        )
-    return codeowners_cover(
+    return configured_owners(ctx, "for failures of") or codeowners_cover(
         ctx, sorted({p.path for p in pubs} | {p.workflow for p in pubs}), "failures of"
     )
-
-
-def codeowners_cover(ctx: EvalContext, paths: list[str], purpose: str) -> Verdict:
-    """met when CODEOWNERS names an owner for every path, needs-review when it cannot tell."""
-    owners = ctx.scan.owners
-    if owners.file is None:
-        return Verdict(
-            "needs-review",
-            f"no CODEOWNERS file and no ownership.operational entry "
-            f"names who owns {purpose} {', '.join(paths)}",
-        )
-    covered: list[str] = []
-    evidence: list[Evidence] = []
-    uncovered: list[str] = []
-    for path in paths:
-        rule = owner_of(owners, path)
-        if rule and rule.owners:
-            covered.append(f"{path} -> {' '.join(rule.owners)}")
-            evidence.append(Evidence(owners.file, rule.line, owners.blob))
-        else:
-            uncovered.append(path)
-    if uncovered:
-        return Verdict(
-            "needs-review",
-            f"no CODEOWNERS rule names an owner for {', '.join(uncovered)}"
-            " (and no ownership.operational entry)",
-            evidence,
-        )
-    return Verdict("met", f"{owners.file} owns {purpose}: {'; '.join(covered)}", evidence)

@@ -440,3 +440,53 @@ jobs:
         ("images/push", "${{ inputs.image }}", "ghcr.io/acme/api", ".github/workflows/image.yml"),
         ("images/push", "${{ inputs.image }}", "ghcr.io/acme/cron", ".github/workflows/image.yml"),
     ]
+
+
+def test_buildx_attestations_read_alike_from_the_action_and_the_cli(
+    make_repo: RepoFactory,
+) -> None:
+    # buildx reads `--provenance=0` as off (strconv.ParseBool), whichever way it is written.
+    repo = make_repo(
+        {
+            WF: workflow(
+                """jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/off:1
+          provenance: "0"
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/sbom:1
+          provenance: false
+          attests: type=sbom
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ghcr.io/acme/both:1
+          sbom: true
+          attests: |
+            type=provenance,mode=max
+      - run: |
+          docker buildx build --push --provenance=0 -t ghcr.io/acme/cli-off:1 .
+          docker buildx build --push --provenance=false --attest type=sbom -t ghcr.io/acme/cli-sbom:1 .
+          docker buildx build --push --sbom=true --provenance=mode=max -t ghcr.io/acme/cli-both:1 .
+"""
+            )
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    found = [(p.image, p.provenance and p.provenance.kind) for p in result.publications]
+    assert found == [
+        ("ghcr.io/acme/off", None),
+        ("ghcr.io/acme/sbom", "sbom"),
+        ("ghcr.io/acme/both", "buildx-provenance"),
+        ("ghcr.io/acme/cli-off", None),
+        ("ghcr.io/acme/cli-sbom", "sbom"),
+        ("ghcr.io/acme/cli-both", "buildx-provenance"),
+    ]

@@ -9,9 +9,10 @@ import posixpath
 from collections.abc import Callable
 
 from wizard.facts import BuildSource, Provenance
-from wizard.scan.arguments import Arguments, parse_arguments
+from wizard.scan.arguments import parse_arguments
+from wizard.scan.buildx import build_attestation, dockerfile_source, pushing_outputs
+from wizard.scan.drafts import draft_images, image_key, local_path
 from wizard.scan.findings import JobFacts, JobState
-from wizard.scan.image_drafts import draft_images, image_key, local_path
 from wizard.scan.items import CommandStep
 from wizard.scan.nix_commands import attr_of_path, attr_of_pipe, binary_cache, nix
 
@@ -61,43 +62,25 @@ def _source_of_local_image(item: CommandStep, reference: str, state: JobState) -
     return BuildSource("other", None)
 
 
-def _dockerfile(item: CommandStep, args: Arguments) -> BuildSource:
-    file = args.last("-f", "--file")
-    if file is not None:
-        if file == "-":
-            return BuildSource("other", None)
-        return BuildSource("dockerfile", local_path(item, file) or file)
-    context = args.positionals[-1] if args.positionals else "."
-    if "://" in context or context == "-" or context.startswith("git@"):
-        return BuildSource("other", context)
-    return BuildSource("dockerfile", posixpath.join(local_path(item, context), "Dockerfile"))
-
-
 def _build(
     item: CommandStep, words: list[str], buildx: bool, state: JobState, facts: JobFacts
 ) -> None:
     args = parse_arguments(words, _BUILD_OPTIONS)
-    source = _dockerfile(item, args)
+    context = args.positionals[-1] if args.positionals else None
+    source = dockerfile_source(
+        args.last("-f", "--file"), context, lambda path: local_path(item, path)
+    )
     tags = args.all("-t", "--tag")
     state.dockerfile_builds.append(source)
     for tag in tags:
         state.image_sources[image_key(item, tag)] = source
-    names: list[str] = []
-    pushes = args.has("--push")
-    for output in args.all("-o", "--output"):
-        fields = dict(part.strip().partition("=")[::2] for part in output.split(","))
-        kind = fields.get("type", "")
-        if kind == "registry" or (kind == "image" and fields.get("push") == "true"):
-            pushes = True
-            names.extend(n for n in fields.get("name", "").split(";") if n)
-    if not pushes:
+    pushes, names = pushing_outputs(args.all("-o", "--output"))
+    if not (pushes or args.has("--push")):
         return
-    provenance = None
-    attests = " ".join(args.all("--attest"))
-    if args.last("--provenance") not in (None, "false", "0") or "type=provenance" in attests:
-        provenance = Provenance("buildx-provenance", item.line, item.frame.path)
-    elif args.last("--sbom") not in (None, "false", "0") or "type=sbom" in attests:
-        provenance = Provenance("sbom", item.line, item.frame.path)
+    attestation = build_attestation(
+        args.last("--provenance"), args.last("--sbom"), args.all("--attest")
+    )
+    provenance = Provenance(attestation, item.line, item.frame.path) if attestation else None
     draft_images(
         item, tags + names, source, facts,
         digest=args.has("--metadata-file"), buildx=buildx, provenance=provenance,

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from wizard.facts import BuildSource
 from wizard.scan.arguments import Arguments, parse_arguments
+from wizard.scan.drafts import draft_images, local_path, named_draft
 from wizard.scan.expressions import unresolved
-from wizard.scan.findings import JobFacts, JobState, NixBuildHit, PushDraft, nix_attr, push_value
-from wizard.scan.image_drafts import draft_images, local_path
+from wizard.scan.findings import JobFacts, JobState, NixBuildHit, nix_attr, push_value
 from wizard.scan.items import CommandStep
 from wizard.scan.shell import ShellCommand, parse_script
 
@@ -139,21 +139,10 @@ def _cache_drafts(
         host = urlsplit(resolved).hostname if "://" in resolved else None
         registry = None if unresolved(resolved) else host
     sources = [BuildSource("nix", f".#{a}") for a in dict.fromkeys(attrs)]
-    sources = sources or [BuildSource("other", None)]
-    for source in sources:
-        facts.drafts.append(
-            PushDraft(
-                kind="nix-cache",
-                frame=item.frame,
-                line=item.line,
-                image=cache,
-                image_resolved=resolved,
-                tags=[],
-                build_source=source,
-                push=pushed,
-                registry=registry,
-            )
-        )
+    facts.drafts.extend(
+        named_draft("nix-cache", item.frame, item.line, cache, resolved, source, pushed, registry)
+        for source in sources or [BuildSource("other", None)]
+    )
 
 
 def binary_cache(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
@@ -179,9 +168,8 @@ def binary_cache(item: CommandStep, words: list[str], state: JobState, facts: Jo
     elif sub == "watch-store":
         pushed = push_value(item.frame)
         if pushed is not None:
-            draft = PushDraft(
-                kind="nix-cache", frame=item.frame, line=item.line, image=cache,
-                image_resolved=item.resolve(cache), tags=[],
-                build_source=BuildSource("other", None), push=pushed, registry=registry,
+            draft = named_draft(
+                "nix-cache", item.frame, item.line, cache, item.resolve(cache),
+                BuildSource("other", None), pushed, registry,
             )
             state.watchers.append((draft, len(state.built_attrs)))

@@ -9,19 +9,19 @@ import re
 from collections.abc import Callable
 
 from wizard.facts import BuildSource, Provenance, Signing, VulnScan
+from wizard.scan.buildx import build_attestation, dockerfile_source, pushing_outputs
+from wizard.scan.drafts import ImageGroups, image_drafts, named_draft
 from wizard.scan.expressions import (
     ascii_int,
     flag,
     is_digest_reference,
     split_list,
-    split_reference,
     text_of,
 )
 from wizard.scan.findings import (
     JobFacts,
     JobState,
     ProvenanceKind,
-    PushDraft,
     fails_job,
     push_value,
     trivy_output,
@@ -69,14 +69,6 @@ _UNREAD_PUBLISHERS = frozenset(
 )
 _UNSEEN = "publications inside it are not seen"
 
-# (image as written, image resolved) -> its tags, in order, each once
-Images = dict[tuple[str, str], dict[str, None]]
-
-
-def _add(images: Images, written: str, resolved: str, tags: list[str]) -> None:
-    images.setdefault((written, resolved), {}).update(dict.fromkeys(tags))
-
-
 def _metadata_images(step: ActionStep) -> list[tuple[str, str]]:
     """metadata-action `images:`: one name per line (or comma), `name=…,enable=false` honoured."""
     images: list[tuple[str, str]] = []
@@ -98,46 +90,26 @@ def _metadata_tags(step: ActionStep) -> list[str]:
     return split_list(step.input("tags"), commas=False) or list(_METADATA_DEFAULT_TAGS)
 
 
-def _tagged_images(step: ActionStep, state: JobState) -> Images:
+def _tagged_images(step: ActionStep, state: JobState) -> ImageGroups:
     """build-push `tags:` grouped by image; `${{ steps.<meta>.outputs.tags }}` read from the
     metadata step that produces it."""
-    images: Images = {}
+    images = ImageGroups()
     for entry in split_list(step.input("tags")):
         produced = _METADATA_TAGS.match(entry)
         metadata = state.metadata.get((step.frame.path, produced.group(1))) if produced else None
         if metadata is not None:
             for written, resolved in _metadata_images(metadata):
-                _add(images, written, resolved, _metadata_tags(metadata))
+                images.add(written, resolved, _metadata_tags(metadata))
             continue
-        as_written = split_reference(entry)
         for resolved_entry in split_list(step.frame.scope.resolve(entry)):
-            as_resolved = split_reference(resolved_entry)
-            tag = as_written.tag or as_resolved.tag
-            _add(images, as_written.name, as_resolved.name, [tag] if tag else [])
+            images.add_reference(entry, resolved_entry)
     return images
 
 
-def _outputs_push(step: ActionStep) -> tuple[bool, list[str]]:
-    """build-push `outputs:` that push (`type=registry`, `type=image,push=true`) and their names."""
-    pushes, names = False, list[str]()
-    for line in split_list(step.input("outputs"), commas=False):
-        fields = dict(part.strip().partition("=")[::2] for part in line.split(","))
-        kind = fields.get("type", "")
-        if kind == "registry" or (kind == "image" and fields.get("push") == "true"):
-            pushes = True
-            names.extend(n for n in fields.get("name", "").split(";") if n)
-    return pushes, names
-
-
-def _dockerfile(step: ActionStep) -> BuildSource:
-    file = step.text("file")
-    if file is None:
-        context = step.text("context") or "."
-        if "://" in context or context.startswith("git@"):
-            return BuildSource("other", context)
-        file = posixpath.join(context, "Dockerfile")
-    normal = posixpath.normpath(file)
-    return BuildSource("dockerfile", normal[2:] if normal.startswith("./") else normal)
+def _repository_path(path: str) -> str:
+    """An action's path input relative to the repository (actions run in the workspace)."""
+    normal = posixpath.normpath(path)
+    return "" if normal == "." else normal
 
 
 def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
@@ -149,12 +121,12 @@ def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: Pro
         )
         return
     images = _tagged_images(step, state)
-    outputs_push, output_names = _outputs_push(step)
+    outputs_push, output_names = pushing_outputs(split_list(step.input("outputs"), commas=False))
     for name in output_names:
-        _add(images, name, step.frame.scope.resolve(name), [])
-    source = _dockerfile(step)
+        images.add(name, step.frame.scope.resolve(name))
+    source = dockerfile_source(step.text("file"), step.text("context"), _repository_path)
     state.dockerfile_builds.append(source)
-    for _, resolved in images:
+    for resolved in images.resolved_names():
         state.image_sources[resolved] = source  # `load: true` then `docker push` later
     explicit = step.input("push")
     if outputs_push and flag(explicit, step.frame.scope) in (None, False):
@@ -162,30 +134,15 @@ def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: Pro
     pushed = push_value(step.frame, False if explicit is None else explicit)
     if pushed is None:
         return
-    provenances = []
-    attests = " ".join(split_list(step.input("attests"), commas=False))
-    if flag(step.input("provenance"), step.frame.scope) not in (None, False) or (
-        "type=provenance" in attests
-    ):
-        provenances.append(Provenance("buildx-provenance", step.line, step.frame.path))
-    if flag(step.input("sbom"), step.frame.scope) is True or "type=sbom" in attests:
-        provenances.append(Provenance("sbom", step.line, step.frame.path))
-    for (written, resolved), tags in images.items() or {("", ""): {}}.items():
-        facts.drafts.append(
-            PushDraft(
-                kind="image",
-                frame=step.frame,
-                line=step.line,
-                image=written or None,
-                image_resolved=resolved or None,
-                tags=list(tags),
-                build_source=source,
-                push=pushed,
-                digest_output=True,
-                buildx=True,
-                provenance=provenances[0] if provenances else None,
-            )
+    attests = split_list(step.input("attests"), commas=False)
+    attestation = build_attestation(step.text("provenance"), step.text("sbom"), attests)
+    provenance = Provenance(attestation, step.line, step.frame.path) if attestation else None
+    facts.drafts.extend(
+        image_drafts(
+            images, step.frame, step.line, source, pushed,
+            digest=True, buildx=True, provenance=provenance,
         )
+    )
 
 
 def _flakehub(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
@@ -196,16 +153,9 @@ def _flakehub(step: ActionStep, state: JobState, facts: JobFacts, problem: Probl
     written = written or "${{ github.repository }}"
     tag = step.text("tag")
     facts.drafts.append(
-        PushDraft(
-            kind="flakehub",
-            frame=step.frame,
-            line=step.line,
-            image=written,
-            image_resolved=step.frame.scope.resolve(written),
-            tags=[tag] if tag else [],
-            build_source=BuildSource("nix", "."),
-            push=pushed,
-            registry="flakehub.com",
+        named_draft(
+            "flakehub", step.frame, step.line, written, step.frame.scope.resolve(written),
+            BuildSource("nix", "."), pushed, "flakehub.com", [tag] if tag else [],
         )
     )
 
@@ -218,16 +168,9 @@ def _cachix(step: ActionStep, state: JobState, facts: JobFacts, problem: Problem
     name = text_of(step.input("name"))
     if pushed is None:
         return
-    draft = PushDraft(
-        kind="nix-cache",
-        frame=step.frame,
-        line=step.line,
-        image=name,
-        image_resolved=step.frame.scope.resolve(name) if name else None,
-        tags=[],
-        build_source=BuildSource("other", None),
-        push=pushed,
-        registry="cachix.org",
+    draft = named_draft(
+        "nix-cache", step.frame, step.line, name, step.frame.scope.resolve(name) if name else None,
+        BuildSource("other", None), pushed, "cachix.org",
     )
     state.watchers.append((draft, len(state.built_attrs)))
 

@@ -11,8 +11,6 @@ from wizard.facts import Publication, ScanResult
 from wizard.record.lookup import authorised_surfaces
 from wizard.record.verify import VerifyResult
 
-SINGLE_AUTHORITIES = ("dockerfile-image", "nix-image", "nix-derivation")
-
 
 def _image(pub: Publication) -> str | None:
     return pub.image_resolved or pub.image

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import quote
 
 import yaml
 
@@ -15,7 +15,7 @@ from wizard.authority import is_release_surface, surface_of
 from wizard.facts import Evidence, ScanResult
 from wizard.gates.model import CANDIDATE_TITLES, CandidateEvaluation
 from wizard.record.answers import Person, SignOff
-from wizard.text import printable
+from wizard.text import md_text
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://release-gate.dev/decision/v1"
@@ -188,14 +188,6 @@ def _signoff_json(signoff: SignOff) -> dict[str, Any]:
 
 def statement_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
-
-
-def md_text(text: object) -> str:
-    """Repository text made literal in Markdown: no markup, no HTML, no control characters."""
-    return printable(str(text), single_line=True).translate(_MD_SPECIAL)
 
 
 def _link(content: RecordContent, evidence: Evidence) -> str:

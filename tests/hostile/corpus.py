@@ -20,6 +20,7 @@ WORKFLOWS = ".github/workflows"
 STACK = "tofu/stacks/runner-dashboard"
 DEPTH = 10_000
 MIB = 1024 * 1024
+_SEED_FLAKE = SEED_FILES["flake.nix"]
 # Markup-looking text, terminal escapes and a right-to-left override, as a repository may hold.
 MARKUP_WORKFLOW = f"{WORKFLOWS}/[bold]x[0] \\ \u202eevil.yml"
 MARKUP_JOB = "[bold]push[/] [0] ends in \\"
@@ -181,6 +182,26 @@ def _undecodable_names(dest: Path) -> Path:
     return dest
 
 
+# --- values that double ------------------------------------------------------------------------
+
+_PUSH_JOB = "on: push\njobs:\n  push:\n    runs-on: ubuntu-latest\n    steps:\n"
+# Each line doubles A: 64 lines would be an image name of 2**67 characters.
+_DOUBLING_SHELL = (_PUSH_JOB + "      - run: |\n          A=xxxxxxxx\n" + "          A=$A$A\n" * 64
+                   + "          docker push ghcr.io/acme/$A:1\n")
+_DOUBLING_EXPORTS = (_PUSH_JOB + '      - run: echo "A=xxxxxxxx" >> "$GITHUB_ENV"\n'
+                     + '      - run: echo "A=$A$A" >> "$GITHUB_ENV"\n' * 64
+                     + "      - run: docker push ghcr.io/acme/$A:1\n")
+# The seed's flake merged with a64, where each aN is a(N-1) // a(N-1): 2**64 merges if each side
+# were walked again.
+_DOUBLING_FLAKE = _SEED_FLAKE.replace(
+    "  outputs = { self, nixpkgs, flake-utils, nix2container }:\n",
+    "  outputs = { self, nixpkgs, flake-utils, nix2container }:\n    let\n"
+    "      a0 = { doubled = nixpkgs.hello; };\n"
+    + "".join(f"      a{i} = a{i - 1} // a{i - 1};\n" for i in range(1, 65))
+    + "    in { packages.x86_64-linux = a64; } //\n",
+)
+
+
 # --- file system -------------------------------------------------------------------------------
 
 
@@ -235,7 +256,6 @@ jobs:
 
 # --- syntax ------------------------------------------------------------------------------------
 
-_SEED_FLAKE = SEED_FILES["flake.nix"]
 _BROKEN_FLAKE = _SEED_FLAKE.replace("packages.default = runnerDashboard;", "packages.default = ;")
 _DEEP_FLAKE = _SEED_FLAKE.replace(
     "      });\n}", "      }) // " + "(" * DEPTH + "{ }" + ")" * DEPTH + ";\n}"
@@ -373,6 +393,14 @@ CASES: tuple[Case, ...] = (
     Case("undecodable-names", "encoding", _undecodable_names,
          problems=((f"{WORKFLOWS}/caf\ufffd.yml", "the file name is not valid UTF-8"),
                    ("docs/r\ufffdsum\ufffd runner-dashboard.md", "the file name is not valid UTF-8"))),
+    # Values that double per line
+    Case("doubling-values", "growth",
+         _seed({f"{WORKFLOWS}/doubling-shell.yml": _DOUBLING_SHELL,
+                f"{WORKFLOWS}/doubling-exports.yml": _DOUBLING_EXPORTS}),
+         problems=((f"{WORKFLOWS}/doubling-shell.yml", "grows past 4096 characters"),
+                   (f"{WORKFLOWS}/doubling-exports.yml", "grows past 4096 characters")),
+         big=True),
+    Case("doubling-flake", "growth", _seed({"flake.nix": _DOUBLING_FLAKE})),
     # File system
     Case("symlinks-out", "filesystem",
          _seed({"flake.nix": None, ".github/CODEOWNERS": None}, links={

@@ -41,7 +41,7 @@ def measure(argv: list[str], cwd: Path) -> tuple[int, float, float]:
 def test_the_big_cases_are_the_ones_measured() -> None:
     assert BIG_CASES == [
         "yaml-alias-bomb", "yaml-deep-flow", "huge-markdown", "huge-workflow",
-        "near-limit-workflow", "hcl-deep", "nix-deep",
+        "near-limit-workflow", "doubling-values", "hcl-deep", "nix-deep",
     ]
 
 

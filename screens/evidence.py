@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import events
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -14,23 +17,42 @@ from screens.literal import line, location, plain, status
 from wizard.facts import Evidence, Fact, Problem
 from wizard.gates.model import RequirementResult
 
-# Room kept for a vertical scrollbar, so text wrapped before it appears still fits after.
-SCROLLBAR = 2
 
+class Row(Visual):
+    """`lead` starts the first line; `body` wraps under itself (a hanging indent).
 
-@dataclass(frozen=True)
-class Row:
-    """`lead` starts the first line; `body` wraps under itself (a hanging indent)."""
+    Wrapped when drawn, at the width the list has then, so a row never shows wrapped for a
+    width the list no longer has (before its first resize, or once a scrollbar appears).
+    """
 
-    lead: Content
-    body: Content
-    evidence: Evidence | None = None
+    def __init__(self, lead: Content, body: Content, evidence: Evidence | None = None) -> None:
+        self.lead, self.body, self.evidence = lead, body, evidence
+        self._wrapped: tuple[int, Content] | None = None
 
-    def prompt(self, width: int) -> Content:
+    def __str__(self) -> str:
+        return self.lead.plain + self.body.plain
+
+    def lines(self, width: int) -> Content:
+        """The row wrapped to `width` cells (the last width asked for is kept)."""
+        if self._wrapped is not None and self._wrapped[0] == width:
+            return self._wrapped[1]
         indent = self.lead.cell_length
         pieces = self.body.wrap(max(12, width - indent)) or [Content("")]
         pad = Content(" " * indent)
-        return Content("\n").join([self.lead + pieces[0], *(pad + p for p in pieces[1:])])
+        wrapped = Content("\n").join([self.lead + pieces[0], *(pad + p for p in pieces[1:])])
+        self._wrapped = (width, wrapped)
+        return wrapped
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.lines(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.lead.cell_length + self.body.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines(width).get_height(rules, width)
 
 
 class EvidenceList(OptionList):
@@ -42,8 +64,6 @@ class EvidenceList(OptionList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(markup=False, id=id, classes=classes)
-        self._rows: list[Row] = []
-        self._width = 0
 
     def text(self, body: Content, lead: Content | str = "") -> None:
         self._add(Row(Content(lead) if isinstance(lead, str) else lead, body))
@@ -69,36 +89,12 @@ class EvidenceList(OptionList):
         if problem.path and problem.path != ".":
             self.evidence(Evidence(problem.path, problem.line, None))
 
-    def clear_rows(self) -> None:
-        self._rows.clear()
-        self.clear_options()
-
     def _add(self, row: Row) -> None:
-        self._rows.append(row)
-        self.add_option(self._option(len(self._rows) - 1))
-
-    def _option(self, index: int) -> Option:
-        row = self._rows[index]
-        width = self._width or 78
-        if row.evidence is None:
-            return Option(row.prompt(width), disabled=True)
-        return Option(row.prompt(width), id=f"row-{index}")
-
-    def on_resize(self, event: events.Resize) -> None:
-        width = event.size.width - self.styles.gutter.width - SCROLLBAR
-        if width == self._width or not self._rows:
-            self._width = width
-            return
-        self._width = width
-        highlighted = self.highlighted
-        self.clear_options()
-        self.add_options([self._option(i) for i in range(len(self._rows))])
-        self.highlighted = highlighted
+        # Only rows that cite evidence can be chosen (Enter opens the file around the line).
+        self.add_option(Option(row, disabled=row.evidence is None))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        option_id = event.option.id or ""
-        if option_id.startswith("row-"):
-            row = self._rows[int(option_id[len("row-") :])]
-            if row.evidence is not None:
-                self.post_message(self.Open(row.evidence))
+        row = event.option.prompt
+        if isinstance(row, Row) and row.evidence is not None:
+            self.post_message(self.Open(row.evidence))

@@ -141,7 +141,7 @@ class StartScreen(Screen[None]):
         if self.app.review is not None and self.app.review.draft is not None:
             self.notify("A review is in progress; it stays saved as a draft.", markup=False)
         self.app.review = None
-        self.query_one("#overview", EvidenceList).clear_rows()
+        self.query_one("#overview", EvidenceList).clear_options()
         self.query_one("#picker", OptionList).clear_options()
         self.query_one("#scan-progress", ProgressBar).update(progress=0)
         self.query_one("#scan-stage", Static).update("listing files")
@@ -202,7 +202,7 @@ class StartScreen(Screen[None]):
     def _overview(self, review: Review) -> None:
         scan = review.scan
         overview = self.query_one("#overview", EvidenceList)
-        overview.clear_rows()
+        overview.clear_options()
         _row(overview, "Repository", plain(self.app.root_text))
         if scan.repo.head is None:
             head = line("no commits yet")

@@ -15,7 +15,7 @@ from screens.summary import SummaryScreen
 from screens.toggles import Choice, Tick
 from tests.tui.driver import answer, scanned, screen_text, settled, squeezed, until
 from wizard.draft import draft_path, load_draft
-from wizard.record.content import md_text
+from wizard.text import md_text
 
 RECORDS = "docs/decisions/release-authority"
 

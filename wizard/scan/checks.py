@@ -3,13 +3,12 @@ snyk), signing (cosign, notation) and SBOM generation (syft, trivy's SBOM format
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from wizard.facts import Provenance, Signing, VulnScan
 from wizard.scan.arguments import parse_arguments
 from wizard.scan.expressions import ascii_int, is_digest_reference
-from wizard.scan.findings import JobFacts, JobState, fails_job, trivy_output
+from wizard.scan.findings import CommandRecogniser, JobFacts, JobState, fails_job, trivy_output
 from wizard.scan.items import CommandStep
 
 _TRIVY_OPTIONS = {
@@ -103,9 +102,7 @@ def _notation(item: CommandStep, words: list[str], state: JobState, facts: JobFa
     facts.signings.append(Signing("notation", "key", by_digest, item.line, item.frame.path))
 
 
-Recogniser = Callable[[CommandStep, list[str], JobState, JobFacts], None]
-
-CHECK_COMMANDS: dict[str, Recogniser] = {
+CHECK_COMMANDS: dict[str, CommandRecogniser] = {
     "trivy": _trivy,
     "grype": _grype,
     "snyk": _snyk,

@@ -6,13 +6,12 @@ images, local tags) in the JobState."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
 
 from wizard.facts import BuildSource, Provenance
 from wizard.scan.arguments import parse_arguments
 from wizard.scan.buildx import build_attestation, dockerfile_source, pushing_outputs
 from wizard.scan.drafts import draft_images, image_key, local_path
-from wizard.scan.findings import JobFacts, JobState
+from wizard.scan.findings import CommandRecogniser, JobFacts, JobState
 from wizard.scan.items import CommandStep
 from wizard.scan.nix_commands import attr_of_path, attr_of_pipe, binary_cache, nix
 
@@ -175,9 +174,7 @@ def _crane(item: CommandStep, words: list[str], state: JobState, facts: JobFacts
         source = BuildSource("nix", f".#{attr}") if attr else source
     draft_images(item, [positionals[2]], source, facts, digest=True)
 
-Recogniser = Callable[[CommandStep, list[str], JobState, JobFacts], None]
-
-PUSH_COMMANDS: dict[str, Recogniser] = {
+PUSH_COMMANDS: dict[str, CommandRecogniser] = {
     "docker": _engine,
     "podman": _engine,
     "buildah": _engine,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from wizard.facts import BuildSource, Provenance, PublicationKind, Signing, VulnScan
 from wizard.scan.expressions import condition, flag
-from wizard.scan.items import ActionStep, Frame
+from wizard.scan.items import ActionStep, CommandStep, Frame
 
 ProvenanceKind = Literal["attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom"]
 PROVENANCE_STRENGTH = ("attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom")
@@ -69,6 +70,10 @@ class JobState:
     metadata: dict[tuple[str, str], ActionStep] = field(default_factory=dict)
     # Cache pushes of everything built after them (cachix-action, `cachix watch-store`).
     watchers: list[tuple[PushDraft, int]] = field(default_factory=list)
+
+
+# Reads one shell command (its words unwrapped from sudo, env, …) into the job's state and facts.
+CommandRecogniser = Callable[[CommandStep, list[str], JobState, JobFacts], None]
 
 
 def push_value(frame: Frame, explicit: Any = None) -> bool | str | None:

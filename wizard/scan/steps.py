@@ -214,9 +214,9 @@ def _buildx(step: ActionStep, state: JobState, facts: JobFacts, problem: Problem
     facts.buildx = True
 
 
-Recogniser = Callable[[ActionStep, JobState, JobFacts, ProblemLog], None]
+ActionRecogniser = Callable[[ActionStep, JobState, JobFacts, ProblemLog], None]
 
-_RECOGNISERS: dict[str, Recogniser] = {
+_RECOGNISERS: dict[str, ActionRecogniser] = {
     "docker/build-push-action": _build_push,
     "docker/metadata-action": _metadata,
     "docker/setup-buildx-action": _buildx,

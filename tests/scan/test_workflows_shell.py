@@ -5,6 +5,8 @@ from __future__ import annotations
 from wizard.scan.arguments import parse_arguments, unwrap
 from wizard.scan.expressions import (
     Scope,
+    flake_attr,
+    image_name,
     is_digest_reference,
     registry_of,
     split_list,
@@ -130,6 +132,18 @@ def test_references_registries_and_digests() -> None:
     assert is_digest_reference("x@${{ needs.push.outputs.image-digest }}")
     assert not is_digest_reference("x@${{ steps.build.outputs.tags }}")
     assert not is_digest_reference("x:latest")
+
+
+def test_image_names_and_flake_attributes() -> None:
+    assert [image_name(r) for r in ["ghcr.io/a/b:1@sha256:ab", "localhost:5000/a", "docker://q.io/a",
+                                    "ghcr.io/${{ github.repository }}", "$IMAGE:1", "", None]] == [
+        "ghcr.io/a/b", "localhost:5000/a", "q.io/a", None, None, None, None,
+    ]
+    installables = [".#web", ".#packages.x86_64-linux.web", "path:.#legacyPackages.aarch64-linux.x",
+                    '.#"a.b"', ".#", ".", "github:acme/app#web", "https://host/app.git#main", None]
+    assert [flake_attr(i) for i in installables] == [
+        "web", "web", "x", "a.b", "default", None, None, None, None,
+    ]
 
 
 def test_scope_resolves_only_static_contexts() -> None:

@@ -189,6 +189,35 @@ def is_digest_reference(text: str) -> bool:
     return bool(expression and _DIGEST_OUTPUT.match(expression.group(1).strip()))
 
 
+def image_name(reference: str | None) -> str | None:
+    """`registry/owner/name` of an image reference, without tag or digest; None when there is
+    none or it still holds an expression or a variable."""
+    if not reference or unresolved(reference):
+        return None
+    return split_reference(reference).name or None
+
+
+_LOCAL_FLAKES = frozenset({".", "./.", "path:.", "path:./.", "git+file:."})
+
+
+def flake_attr(installable: str | None) -> str | None:
+    """The attribute a flake installable of this repository names: `.#x` and
+    `.#packages.<system>.x` are `x`, a bare `.#` is `default`. None without `#` (the whole flake,
+    as FlakeHub publishes it) and for any other flake."""
+    if not installable or "#" not in installable:
+        return None
+    flake, _, attr = installable.partition("#")
+    if flake not in _LOCAL_FLAKES:
+        return None
+    attr = attr.strip()
+    if not attr:
+        return "default"
+    parts = attr.split(".")
+    if len(parts) >= 3 and parts[0] in ("packages", "legacyPackages"):
+        attr = ".".join(parts[2:])
+    return attr.replace('"', "")
+
+
 def ascii_int(text: str) -> int | None:
     """`text` (surrounding blanks ignored) as a whole number written in ASCII digits, else None.
 

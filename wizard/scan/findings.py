@@ -124,17 +124,3 @@ def strongest(provenances: list[Provenance]) -> Provenance | None:
     if not provenances:
         return None
     return min(provenances, key=lambda p: PROVENANCE_STRENGTH.index(p.kind))
-
-
-def nix_attr(installable: str) -> str | None:
-    """The flake attr a local installable names (`.#x`; `.` is `default`); None if not local."""
-    flake, sep, attr = installable.partition("#")
-    if flake not in (".", "./.", "path:.", "path:./.", "git+file:."):
-        return None
-    attr = attr.strip()
-    if not sep or not attr:
-        return "default"
-    parts = attr.split(".")
-    if len(parts) >= 3 and parts[0] in ("packages", "legacyPackages"):
-        attr = ".".join(parts[2:])
-    return attr.replace('"', "")

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from wizard.facts import BuildSource
 from wizard.scan.arguments import Arguments, parse_arguments
 from wizard.scan.drafts import draft_images, local_path, named_draft
-from wizard.scan.expressions import unresolved
-from wizard.scan.findings import JobFacts, JobState, NixBuildHit, nix_attr, push_value
+from wizard.scan.expressions import flake_attr, unresolved
+from wizard.scan.findings import JobFacts, JobState, NixBuildHit, push_value
 from wizard.scan.items import CommandStep
 from wizard.scan.shell import ShellCommand, parse_script
 
@@ -64,13 +64,18 @@ def attr_of_pipe(item: CommandStep, upstream: ShellCommand | None, state: JobSta
     return attr
 
 
+def _installable_attr(installable: str) -> str | None:
+    """What `nix build|copy` takes from an installable: a flake alone (`.`) is its `default`."""
+    return flake_attr(installable if "#" in installable else f"{installable}#")
+
+
 def _nix_build_attrs(args: Arguments) -> list[tuple[int, str]]:
     """(position among installables, flake attr) of a `nix build` (no installable: `.#default`)."""
     positionals = args.positionals
     if positionals[:1] != ["build"] or args.has("--expr", "-f", "--file"):
         return []
     installables = positionals[1:] or ["."]
-    attrs = [(index, nix_attr(installable)) for index, installable in enumerate(installables)]
+    attrs = [(index, _installable_attr(i)) for index, i in enumerate(installables)]
     return [(index, attr) for index, attr in attrs if attr is not None]
 
 
@@ -100,7 +105,7 @@ def nix(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -
 
 
 def _attr_of(item: CommandStep, installable: str, state: JobState) -> str | None:
-    return nix_attr(installable) if "#" in installable or installable == "." else (
+    return _installable_attr(installable) if "#" in installable or installable == "." else (
         attr_of_path(item, installable, state)
     )
 
@@ -110,7 +115,7 @@ def _nix_run(item: CommandStep, args: Arguments, state: JobState, facts: JobFact
     place, `.#x.copyToDockerDaemon` / `.copyToPodman` only load locally."""
     flake, _, attr_path = args.positionals[1].partition("#")
     base, _, method = attr_path.rpartition(".")
-    attr = nix_attr(f"{flake}#{base}") if base else None
+    attr = flake_attr(f"{flake}#{base}") if base else None
     if attr is None:
         return
     source = BuildSource("nix", f".#{attr}")

@@ -25,7 +25,7 @@ from wizard.scan.flake import scan_flake
 from wizard.scan.shell import parse_script
 
 # Every code point but lone surrogates (repository text is decoded strictly, so it has none).
-_ANY_CHARACTER = st.characters(exclude_categories=("Cs",))
+_ANY_CHARACTER = st.characters(exclude_categories=["Cs"])
 _SHELL_TOKENS = [
     "docker", " push ", "${{ x }}", "$(", ")", "'", '"', "\\", "\n", "|", "||", "&&", ";", "<",
     ">>", "<<EOF\n", "EOF\n", "{", "}", "=", "A", "$A", "${A}", "`", "#", "case", "esac", "[[",

@@ -89,7 +89,6 @@ class StepReader:
         # Parsed once per text: YAML aliases, matrix combinations and copies reach the same one.
         self.parsed: dict[str, ShellScript] = {}
         self.read_bytes = 0
-        self.followed: set[str] = set()
 
     def may_follow(self, frame: Frame, target: str, line: int) -> bool:
         """Whether `target` can be read from `frame` (no cycle, within the depth limit)."""
@@ -275,7 +274,6 @@ class StepReader:
     def _load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:
             return self.scripts[path]
-        self.followed.add(path)
         text = self.ctx.read_text(path)
         script = None
         if text is not None and (not text.startswith("#!") or _SHEBANG_SHELL.match(text)):
@@ -327,7 +325,6 @@ class StepReader:
             return
         if not self.may_follow(frame, path, line):
             return
-        self.followed.add(path)
         root = self.ctx.load_yaml(path)
         if root is None:
             return

@@ -48,8 +48,6 @@ class WorkflowScan:
     publications: list[Publication] = field(default_factory=list)
     nix_builds: list[NixBuild] = field(default_factory=list)
     workflows: list[str] = field(default_factory=list)
-    # Local actions, reusable workflows and scripts read on the way (evidence beyond workflows).
-    followed: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -175,7 +173,6 @@ class _WorkflowReader:
             return []
         if not self.steps.may_follow(frame, target, line):
             return []
-        self.steps.followed.add(target)
         root = self.ctx.load_yaml(target)
         if not isinstance(root, YMap):
             if root is not None:
@@ -244,6 +241,5 @@ def scan_workflows(ctx: ScanContext) -> WorkflowScan:
             NixBuild(path, job, hit.path, hit.line, hit.attr, list(triggers))
             for job, hit in nix_builds(nodes, found)
         )
-    result.followed = sorted(reader.steps.followed)
     return result
 

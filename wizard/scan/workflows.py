@@ -38,15 +38,16 @@ from wizard.yamlsafe import YMap
 __all__ = ["NixBuild", "WorkflowScan", "scan_workflows"]
 
 
-# A workflow step that builds a flake output (`nix build .#attr`) without publishing it; `attr` is
-# the attribute without `.#` (`runner-dashboard`; no installable: `default`).
+# Only for the modules still importing this name (artifact.py, statements.py); use
+# wizard.facts.ValidationBuild.
 NixBuild = ValidationBuild
 
 
 @dataclass
 class WorkflowScan:
     publications: list[Publication] = field(default_factory=list)
-    nix_builds: list[NixBuild] = field(default_factory=list)
+    # Flake outputs built without being published (`attr` without `.#`; a bare flake: `default`).
+    nix_builds: list[ValidationBuild] = field(default_factory=list)
     workflows: list[str] = field(default_factory=list)
 
 
@@ -238,7 +239,7 @@ def scan_workflows(ctx: ScanContext) -> WorkflowScan:
         found = publications(ctx, path, triggers, nodes, reader.problem)
         result.publications.extend(found)
         result.nix_builds.extend(
-            NixBuild(path, job, hit.path, hit.line, hit.attr, list(triggers))
+            ValidationBuild(path, job, hit.path, hit.line, hit.attr, list(triggers))
             for job, hit in nix_builds(nodes, found)
         )
     return result

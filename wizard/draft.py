@@ -209,10 +209,10 @@ def change_refusal(
 ) -> str | None:
     """Why "change to the candidate" cannot be recorded from this draft; None when it can.
 
-    The record API decides (`refusal`); while sign-offs are still missing on a candidate whose
-    gates are all met, the answer is that they are missing.
+    While any sign-off is missing, whatever the candidate, the answer is that it is missing:
+    the record API (`refusal`) is only asked about a complete draft, as a record needs one.
     """
-    if evaluation.change_allowed and not evaluation.current and missing(draft, evaluation):
+    if missing(draft, evaluation):
         return "every gate needs a complete sign-off first"
     return refusal(decision_request(draft, scan, config, spec, evaluation, "change"))
 

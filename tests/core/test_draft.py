@@ -9,23 +9,28 @@ from pathlib import Path
 
 import pytest
 
+from wizard.config import Config
 from wizard.draft import (
     SCHEMA,
     Draft,
     DraftError,
+    change_refusal,
     decision_makers,
     delete_draft,
     draft_path,
     load_draft,
     missing,
+    new_draft,
     save_draft,
     set_answer,
     signoffs,
     verdict_changes,
 )
-from wizard.gates.model import CandidateEvaluation, GateResult, Status
+from wizard.gates import evaluate, load_spec
+from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult, Status
 from wizard.gates.spec import GATE_IDS
 from wizard.record.answers import Person
+from wizard.scan import scan_repository
 
 ROOT = "/srv/repos/dashboard"
 
@@ -253,3 +258,21 @@ def test_missing_names_a_sign_off_whose_name_or_email_is_invalid() -> None:
         "security-parity": "name/email invalid: the name must not be empty",
         "ownership": "name/email invalid: 'not an address' is not an email address",
     }
+
+
+@pytest.mark.parametrize("candidate", CANDIDATES)
+def test_change_refusal_says_sign_offs_are_missing_whatever_the_candidate(
+    seed_repo: Path, candidate: str
+) -> None:
+    """Even for the current authority, or a candidate whose gates are not met: the record
+    API is never asked about a draft it would find incomplete."""
+    scan = scan_repository(str(seed_repo))
+    config = scan.config or Config()
+    spec = load_spec(config)
+    (ev,) = evaluate(scan, config, spec, (candidate,))
+    d = new_draft(scan, candidate, None)
+    for gate in ev.gates[:5]:
+        set_answer(d, gate, "agree", "checked", "Ada", "ada@example.org")
+    assert change_refusal(d, scan, config, spec, ev) == (
+        "every gate needs a complete sign-off first"
+    )

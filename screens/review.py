@@ -13,7 +13,6 @@ from pathlib import Path
 
 from wizard.config import Config
 from wizard.draft import (
-    Decision,
     Draft,
     DraftError,
     VerdictChange,
@@ -30,6 +29,7 @@ from wizard.gates import evaluate, load_spec
 from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult
 from wizard.gates.spec import Spec
 from wizard.record.answers import Person, Verdict, git_identity
+from wizard.record.content import Decision
 from wizard.record.write import DecisionRequest
 from wizard.repo import Repo
 from wizard.scan import Progress, scan_repository

@@ -27,9 +27,10 @@ from screens.literal import STATUS_SYMBOLS, line, plain
 from screens.modals import ConfirmModal, MessageModal
 from screens.step import StepScreen
 from screens.toggles import Choice, Tick
-from wizard.draft import Decision, Draft, delete_draft, missing
+from wizard.draft import Draft, delete_draft, missing
 from wizard.gates.model import CANDIDATE_TITLES
 from wizard.gates.render import STATUS_WORDS
+from wizard.record.content import Decision
 from wizard.record.errors import AnswersError, CommitError, DecisionRefused
 from wizard.record.store import RecordExists
 from wizard.record.write import DecisionRequest, WrittenRecord, refusal, write_decision

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import platformdirs
 
@@ -30,11 +28,12 @@ from wizard.record.answers import (
     utc_now,
     validate_person,
 )
+from wizard.record.content import Decision
 from wizard.record.errors import AnswersError
+from wizard.record.store import replace_file
 from wizard.record.write import DecisionRequest, refusal
 
 SCHEMA = "release-gate.draft/v1"
-Decision = Literal["keep", "change"]
 STATUSES = ("met", "not-met", "needs-review")
 # A draft is a few kilobytes; anything far larger is not one of ours.
 MAX_DRAFT_BYTES = 1_000_000
@@ -223,16 +222,7 @@ def save_draft(draft: Draft) -> Path:
     path = draft_path(draft.repo_root)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = {"schema": SCHEMA, **asdict(draft)}
-    fd, temp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    finally:
-        # Only left behind when writing failed; after the rename it no longer exists.
-        Path(temp).unlink(missing_ok=True)
+    replace_file(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
     return path
 
 

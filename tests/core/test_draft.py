@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import wizard.draft
 from wizard.config import Config
 from wizard.draft import (
     SCHEMA,
@@ -63,7 +64,7 @@ def test_save_then_load_round_trips_every_field() -> None:
     d.decision = "change"
     path = save_draft(d)
     assert path == draft_path(ROOT)
-    assert not [p for p in path.parent.iterdir() if p.name.startswith(".draft-")]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     loaded = load_draft(ROOT)
     assert loaded == d
     assert loaded is not None
@@ -71,6 +72,17 @@ def test_save_then_load_round_trips_every_field() -> None:
     assert loaded.answers["ownership"].verdict is None
     assert loaded.signer == Person("Bob", "bob@example.org")
     assert json.loads(path.read_text())["schema"] == SCHEMA
+
+
+def test_a_draft_is_replaced_the_way_records_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One atomic-replace implementation (temp file, fsync, rename) for drafts and records."""
+    replaced: list[tuple[Path, bytes]] = []
+    monkeypatch.setattr(
+        wizard.draft, "replace_file", lambda target, data: replaced.append((target, data))
+    )
+    path = save_draft(draft())
+    assert [target for target, _ in replaced] == [path]
+    assert json.loads(replaced[0][1])["candidate"] == "nix-image"
 
 
 def test_no_draft_is_none_and_delete_removes_it() -> None:

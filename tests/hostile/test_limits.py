@@ -206,6 +206,8 @@ def test_resolved_text_limit(make_repo: RepoFactory) -> None:
     assert ctx.problems == [
         Problem(WORKFLOW, 8, f"the shell variable assigned here grows past {MAX_RESOLVED_CHARS} "
                 "characters; its value is taken as unknown"),
+        Problem(WORKFLOW, 9, "job `push` pushes an image whose name is only known at run time "
+                "(`ghcr.io/acme/$NAME`); set artifact.images in .release-gate.yaml to match it"),
     ]
 
 
@@ -227,6 +229,9 @@ def test_matrix_combination_limit(make_repo: RepoFactory) -> None:
         Problem(WORKFLOW, 7, f"the matrix of job `push` has {MAX_MATRIX_COMBINATIONS + 1} "
                 f"combinations, more than the {MAX_MATRIX_COMBINATIONS} expanded; its matrix "
                 "values stay unresolved"),
+        Problem(WORKFLOW, 9, "job `push` pushes an image whose name is only known at run time "
+                f"(`{IMAGE}-${{{{ matrix.v }}}}`); set artifact.images in .release-gate.yaml to "
+                "match it"),
     ]
 
 

@@ -1,14 +1,15 @@
-"""What a workflow value means statically: `${{ env|inputs|matrix.X }}` substitution, image
-references split into name/tag/digest, registries, and conditions that are plainly true or false.
+"""What a workflow value means statically: `${{ env|inputs|matrix.X }}` substitution (and the
+repository's own name, `github.repository`), image references split into name/tag/digest,
+registries, and conditions that are plainly true or false.
 
-Anything that depends on the run (secrets, `github.*`, step outputs) is left exactly as written.
+Anything that depends on the run (secrets, other `github.*`, step outputs) is left as written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wizard.limits import MAX_RESOLVED_CHARS
@@ -17,6 +18,11 @@ from wizard.yamlsafe import YMap, YSeq
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 _CONTEXT_REF = re.compile(r"(env|inputs|matrix)\.([A-Za-z_][A-Za-z0-9_-]*)")
 _BRACKET_REF = re.compile(r"(env|inputs|matrix)\[\s*'([^']+)'\s*\]")
+_GITHUB_REF = re.compile(r"(github)\.(repository|repository_owner|event\.repository\.name)")
+# The runner's variables holding the same values, for scripts.
+_RUNNER_VARIABLES = {
+    "GITHUB_REPOSITORY": "repository", "GITHUB_REPOSITORY_OWNER": "repository_owner",
+}
 _SHELL_BRACES = re.compile(r"\$\{[^{}]*\}")
 _STATIC_BOOL = re.compile(r"^\s*(?:\$\{\{\s*)?(true|false)(?:\s*\}\})?\s*$")
 _ALWAYS = re.compile(r"^\s*(?:\$\{\{\s*)?(?:success|always)\(\)(?:\s*\}\})?\s*$")
@@ -33,18 +39,34 @@ def text_of(value: Any) -> str | None:
     return None
 
 
+def github_context(slug: str | None) -> dict[str, str]:
+    """`github.repository`, `github.repository_owner` and `github.event.repository.name` of the
+    repository `owner/name` (empty when it is not known)."""
+    if not slug or slug.count("/") != 1:
+        return {}
+    owner, name = slug.split("/")
+    return {"repository": slug, "repository_owner": owner, "event.repository.name": name}
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Static values a step sees through `${{ env.X }}`, `${{ inputs.X }}`, `${{ matrix.X }}`."""
+    """Static values a step sees through `${{ env.X }}`, `${{ inputs.X }}`, `${{ matrix.X }}`
+    and the repository's name (`github_context`)."""
 
     env: Mapping[str, str] = field(default_factory=dict)
     inputs: Mapping[str, str] = field(default_factory=dict)
     matrix: Mapping[str, str] = field(default_factory=dict)
+    github: Mapping[str, str] = field(default_factory=dict)
 
     def with_env(self, extra: Mapping[str, str]) -> Scope:
         if not extra:
             return self
-        return Scope({**self.env, **extra}, self.inputs, self.matrix)
+        return replace(self, env={**self.env, **extra})
+
+    def runner_variable(self, name: str) -> str | None:
+        """A variable the runner sets from the repository's name (`$GITHUB_REPOSITORY`)."""
+        context = _RUNNER_VARIABLES.get(name)
+        return None if context is None else self.github.get(context)
 
     def oversized(self, names: list[str]) -> list[str]:
         """The env `names` whose value would resolve past MAX_RESOLVED_CHARS."""
@@ -58,7 +80,9 @@ class Scope:
         return self.with_env({name: f"${{{{ env.{name} }}}}" for name in names})
 
     def lookup(self, context: str, name: str) -> str | None:
-        tables = {"env": self.env, "inputs": self.inputs, "matrix": self.matrix}
+        tables = {
+            "env": self.env, "inputs": self.inputs, "matrix": self.matrix, "github": self.github,
+        }
         return tables[context].get(name)
 
     def resolve(self, text: str) -> str:
@@ -93,7 +117,11 @@ class Scope:
         def substitute(match: re.Match[str]) -> str:
             nonlocal length, refused
             inner = match.group(1).strip()
-            reference = _CONTEXT_REF.fullmatch(inner) or _BRACKET_REF.fullmatch(inner)
+            reference = (
+                _CONTEXT_REF.fullmatch(inner)
+                or _BRACKET_REF.fullmatch(inner)
+                or _GITHUB_REF.fullmatch(inner)
+            )
             value = self.lookup(reference.group(1), reference.group(2)) if reference else None
             if value is None or refused:
                 return match.group(0)

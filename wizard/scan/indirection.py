@@ -339,7 +339,7 @@ class StepReader:
             frame,
             path=path,
             via=(*frame.via, path),
-            scope=Scope(resolved_env(frame.scope), inputs, frame.scope.matrix),
+            scope=replace(frame.scope, env=resolved_env(frame.scope), inputs=inputs),
             workdir="",
             action_dir=directory,
         )

@@ -83,7 +83,7 @@ class CommandStep:
 
     def variable(self, name: str) -> str | None:
         """A shell variable's literal value here: assigned earlier in the script, a script
-        argument, else from env (whose `${{ }}` GitHub substituted)."""
+        argument, else from env (whose `${{ }}` GitHub substituted) or the runner's own."""
         assigned, value = self.script.variable(name, self.command.position)
         if assigned:
             return value
@@ -94,7 +94,9 @@ class CommandStep:
         if position is not None and arguments is not None:
             return arguments[position - 1] if 0 < position <= len(arguments) else None
         env = self.frame.scope.env.get(name)
-        return None if env is None else self.frame.scope.resolve(env)
+        if env is None:
+            return self.frame.scope.runner_variable(name)
+        return self.frame.scope.resolve(env)
 
     def resolve(self, text: str) -> str:
         """`text` with literal shell variables and static expressions substituted (expressions

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from wizard.facts import Publication, Signing, VulnScan
 from wizard.limits import MAX_NEEDS_WALK
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import registry_of
+from wizard.scan.expressions import registry_of, unresolved
 from wizard.scan.findings import JobFacts, NixBuildHit, PushDraft, strongest
 from wizard.scan.items import ProblemLog
 
@@ -89,10 +89,12 @@ def _best_signing(signings: list[Signing]) -> Signing | None:
     return next((s for s in signings if s.by_digest), signings[0] if signings else None)
 
 
-def _registry(draft: PushDraft) -> str | None:
-    if draft.kind != "image":
-        return draft.registry
-    return registry_of(draft.image_resolved or draft.image)
+def _stored_name(draft: PushDraft) -> str | None:
+    """The name resolved; for an image known in full, in lower case as registries store it."""
+    resolved = draft.image_resolved
+    if draft.kind == "image" and resolved and not unresolved(resolved):
+        return resolved.lower()
+    return resolved
 
 
 def _key(node: JobNode, draft: PushDraft) -> tuple[object, ...]:
@@ -128,13 +130,21 @@ def publications(
                 continue
             seen.add(key)
             own = [draft.provenance] if draft.provenance else []
+            resolved = _stored_name(draft)
+            name = resolved or draft.image
+            if draft.kind == "image" and name and unresolved(name):
+                problem(
+                    draft.frame.path, draft.line,
+                    f"job `{node.id}` pushes an image whose name is only known at run time "
+                    f"(`{name}`); set artifact.images in .release-gate.yaml to match it",
+                )
             publication = Publication(
                 kind=draft.kind,
                 workflow=workflow,
                 job=node.id,
                 line=draft.line,
                 image=draft.image,
-                registry=_registry(draft),
+                registry=registry_of(name) if draft.kind == "image" else draft.registry,
                 artifact_match=False,
                 build_source=draft.build_source,
                 triggers=list(triggers),
@@ -147,9 +157,7 @@ def publications(
                 via=" -> ".join(draft.frame.via) or None,
                 path=draft.frame.path,
                 blob=ctx.repo.blob(draft.frame.path),
-                image_resolved=(
-                    draft.image_resolved if draft.image_resolved != draft.image else None
-                ),
+                image_resolved=resolved if resolved != draft.image else None,
                 id_token_write=node.id_token,
                 digest_output=draft.digest_output,
             )

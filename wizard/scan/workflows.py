@@ -18,7 +18,7 @@ from typing import Any
 
 from wizard.facts import Provenance, Publication, ValidationBuild
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import Scope, oversized_env, static_env
+from wizard.scan.expressions import Scope, github_context, oversized_env, static_env
 from wizard.scan.findings import JobFacts
 from wizard.scan.indirection import StepReader
 from wizard.scan.items import Frame, ProblemLog, normal_path
@@ -67,6 +67,7 @@ class _WorkflowReader:
         self.ctx = ctx
         self.problem = ProblemLog(ctx)
         self.steps = StepReader(ctx, self.problem)
+        self.github = github_context(ctx.repo.github_slug)
 
     def jobs(self, top: str, path: str, root: YMap, caller: _Caller | None) -> list[JobNode]:
         """Every job of the workflow at `path` (and of the workflows it calls) as linkable nodes."""
@@ -98,7 +99,11 @@ class _WorkflowReader:
             # A called workflow can narrow the caller's token, never widen it.
             id_token = caller.id_token if own is None else own and caller.id_token
         job_env = static_env(job.get("env"))
-        scope = Scope({**static_env(root.get("env")), **job_env}, caller.inputs if caller else {})
+        scope = Scope(
+            {**static_env(root.get("env")), **job_env},
+            caller.inputs if caller else {},
+            github=self.github,
+        )
         oversized = scope.oversized(list(scope.env))
         for name in oversized:
             where = job if name in job_env else root
@@ -117,7 +122,7 @@ class _WorkflowReader:
         needs = [f"{prefix}{need}" for need in needs_of(job)]
 
         def expand(combination: Combination) -> list[JobNode]:
-            scoped = replace(frame, scope=Scope(frame.scope.env, frame.scope.inputs, combination))
+            scoped = replace(frame, scope=replace(frame.scope, matrix=combination))
             return self._job_nodes(top, root, job_id, job, full_id, needs, scoped, id_token)
 
         nodes = expand({})

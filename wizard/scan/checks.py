@@ -10,6 +10,7 @@ from wizard.scan.arguments import parse_arguments
 from wizard.scan.expressions import ascii_int, is_digest_reference
 from wizard.scan.findings import CommandRecogniser, JobFacts, JobState, fails_job, trivy_output
 from wizard.scan.items import CommandStep
+from wizard.scan.targets import Guarded, Target, source_reference, targets_of
 
 _TRIVY_OPTIONS = {
     "--exit-code": 1, "--severity": 1, "-s": 1, "--format": 1, "-f": 1, "--output": 1,
@@ -43,43 +44,67 @@ _NOTATION_OPTIONS = {
 _KEY_VARIABLES = ("COSIGN_KEY", "COSIGN_PRIVATE_KEY")
 
 
-def _scan(item: CommandStep, tool: str, blocking: bool, facts: JobFacts) -> None:
+def _targets(item: CommandStep, references: list[str | None]) -> tuple[Target, ...] | None:
+    """What the command names; None (anything in the linked jobs) when that is not known."""
+    if not references or None in references:
+        return None
+    return targets_of([item.resolve(r) for r in references if r is not None], item.frame.steps_file)
+
+
+def _scan(
+    item: CommandStep, tool: str, blocking: bool, facts: JobFacts, references: list[str | None]
+) -> None:
     blocking = blocking and fails_job(item.frame, item.command.guarded)
-    facts.scans.append(VulnScan(tool, item.line, blocking, item.frame.path))
+    scan = VulnScan(tool, item.line, blocking, item.frame.path)
+    facts.scans.append(Guarded(scan, _targets(item, references)))
+
+
+def _sbom(item: CommandStep, facts: JobFacts, references: list[str | None]) -> None:
+    sbom = Provenance("sbom", item.line, item.frame.path)
+    facts.provenances.append(Guarded(sbom, _targets(item, references)))
 
 
 def _trivy(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
     args = parse_arguments(words[1:], _TRIVY_OPTIONS)
     target = args.positionals[0] if args.positionals else ""
     output = trivy_output(target, item.resolve(args.last("--format", "-f") or "table"))
+    # `trivy image REF`; from an archive (`--input`) or of anything else, what it reads is unknown.
+    image = target in ("image", "i") and not args.has("--input", "-i")
+    references = args.positionals[1:2] if image else []
     if output == "sbom":
-        facts.provenances.append(Provenance("sbom", item.line, item.frame.path))
+        _sbom(item, facts, list(references))
     if output != "scan":
         return
     code = ascii_int(item.resolve(args.last("--exit-code") or "0"))
-    _scan(item, "trivy", code is not None and code > 0, facts)
+    _scan(item, "trivy", code is not None and code > 0, facts, list(references))
 
 
 def _grype(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
     args = parse_arguments(words[1:], _GRYPE_OPTIONS)
     if not args.positionals or args.positionals[0] in _GRYPE_OTHER:
         return
-    _scan(item, "grype", args.has("--fail-on", "-f"), facts)
+    source = source_reference(args.positionals[0])
+    _scan(item, "grype", args.has("--fail-on", "-f"), facts, [source])
 
 
 def _snyk(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
-    if parse_arguments(words[1:], {}).positionals[:2] == ["container", "test"]:
-        _scan(item, "snyk", True, facts)
+    positionals = parse_arguments(words[1:], {}).positionals
+    if positionals[:2] == ["container", "test"]:
+        _scan(item, "snyk", True, facts, list(positionals[2:3]))
 
 
 def _syft(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
     positionals = parse_arguments(words[1:], {"-o": 1, "--output": 1}).positionals
     if positionals and positionals[0] not in _SYFT_OTHER:
-        facts.provenances.append(Provenance("sbom", item.line, item.frame.path))
+        _sbom(item, facts, [source_reference(positionals[0])])
 
 
 def _by_digest(item: CommandStep, references: list[str]) -> bool:
     return bool(references) and all(is_digest_reference(item.resolve(r)) for r in references)
+
+
+def _sign(item: CommandStep, signing: Signing, facts: JobFacts, references: list[str]) -> None:
+    facts.signings.append(Guarded(signing, _targets(item, list(references))))
 
 
 def _cosign(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
@@ -89,17 +114,19 @@ def _cosign(item: CommandStep, words: list[str], state: JobState, facts: JobFact
     keyed = bool(args.last("--key", "-k")) or args.has("--sk") or any(
         item.variable(name) for name in _KEY_VARIABLES
     )
-    by_digest = _by_digest(item, args.positionals[1:])
+    references = args.positionals[1:]
     mode: Literal["key", "keyless"] = "key" if keyed else "keyless"
-    facts.signings.append(Signing("cosign", mode, by_digest, item.line, item.frame.path))
+    signing = Signing("cosign", mode, _by_digest(item, references), item.line, item.frame.path)
+    _sign(item, signing, facts, references)
 
 
 def _notation(item: CommandStep, words: list[str], state: JobState, facts: JobFacts) -> None:
     args = parse_arguments(words[1:], _NOTATION_OPTIONS)
     if args.positionals[:1] != ["sign"]:
         return
-    by_digest = _by_digest(item, args.positionals[1:])
-    facts.signings.append(Signing("notation", "key", by_digest, item.line, item.frame.path))
+    references = args.positionals[1:]
+    signing = Signing("notation", "key", _by_digest(item, references), item.line, item.frame.path)
+    _sign(item, signing, facts, references)
 
 
 CHECK_COMMANDS: dict[str, CommandRecogniser] = {

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from wizard.facts import BuildSource, Provenance, PublicationKind
 from wizard.scan.expressions import split_reference
 from wizard.scan.findings import JobFacts, PushDraft, push_value
-from wizard.scan.items import CommandStep, Frame
+from wizard.scan.items import CommandStep, Item
 
 
 class ImageGroups:
@@ -32,10 +32,13 @@ class ImageGroups:
         return [resolved for _, resolved in self.tags]
 
 
+def _step(item: Item) -> tuple[str, str] | None:
+    return (item.frame.steps_file, item.step_id) if item.step_id else None
+
+
 def image_drafts(
     groups: ImageGroups,
-    frame: Frame,
-    line: int,
+    item: Item,
     source: BuildSource,
     pushed: bool | str,
     *,
@@ -43,14 +46,14 @@ def image_drafts(
     buildx: bool = False,
     provenance: Provenance | None = None,
 ) -> list[PushDraft]:
-    """One image draft per image the push names (its tags gathered), or a single draft without
-    image when it names none."""
+    """One image draft per image the pushing step names (its tags gathered), or a single draft
+    without image when it names none."""
     named = groups.tags.items() or {("", ""): {}}.items()
     return [
         PushDraft(
             kind="image",
-            frame=frame,
-            line=line,
+            frame=item.frame,
+            line=item.line,
             image=written or None,
             image_resolved=resolved or None,
             tags=list(tags),
@@ -59,6 +62,7 @@ def image_drafts(
             digest_output=digest,
             buildx=buildx,
             provenance=provenance,
+            step=_step(item),
         )
         for (written, resolved), tags in named
     ]
@@ -66,8 +70,7 @@ def image_drafts(
 
 def named_draft(
     kind: PublicationKind,
-    frame: Frame,
-    line: int,
+    item: Item,
     name: str | None,
     resolved: str | None,
     source: BuildSource,
@@ -78,14 +81,15 @@ def named_draft(
     """A flake or store paths pushed to FlakeHub or a binary cache called `name`."""
     return PushDraft(
         kind=kind,
-        frame=frame,
-        line=line,
+        frame=item.frame,
+        line=item.line,
         image=name,
         image_resolved=resolved,
         tags=list(tags),
         build_source=source,
         push=pushed,
         registry=registry,
+        step=_step(item),
     )
 
 
@@ -119,7 +123,6 @@ def draft_images(
         groups.add_reference(reference, item.resolve(reference))
     facts.drafts.extend(
         image_drafts(
-            groups, item.frame, item.line, source, pushed,
-            digest=digest, buildx=buildx, provenance=provenance,
+            groups, item, source, pushed, digest=digest, buildx=buildx, provenance=provenance
         )
     )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from wizard.facts import BuildSource, Provenance, PublicationKind, Signing, VulnScan
 from wizard.scan.expressions import condition, flag
 from wizard.scan.items import ActionStep, CommandStep, Frame
+from wizard.scan.targets import Guarded
 
 ProvenanceKind = Literal["attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom"]
 PROVENANCE_STRENGTH = ("attest-build-provenance", "slsa-generator", "buildx-provenance", "sbom")
@@ -38,6 +39,7 @@ class PushDraft:
     digest_output: bool = False
     buildx: bool = False
     provenance: Provenance | None = None
+    step: tuple[str, str] | None = None  # (file whose `steps` context holds it, step id)
 
 
 @dataclass
@@ -51,9 +53,9 @@ class NixBuildHit:
 @dataclass
 class JobFacts:
     drafts: list[PushDraft] = field(default_factory=list)
-    scans: list[VulnScan] = field(default_factory=list)
-    signings: list[Signing] = field(default_factory=list)
-    provenances: list[Provenance] = field(default_factory=list)
+    scans: list[Guarded[VulnScan]] = field(default_factory=list)
+    signings: list[Guarded[Signing]] = field(default_factory=list)
+    provenances: list[Guarded[Provenance]] = field(default_factory=list)
     nix_builds: list[NixBuildHit] = field(default_factory=list)
     buildx: bool = False
 

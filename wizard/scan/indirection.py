@@ -340,6 +340,7 @@ class StepReader:
             path=path,
             via=(*frame.via, path),
             scope=replace(frame.scope, env=resolved_env(frame.scope), inputs=inputs),
+            steps_file=path,
             workdir="",
             action_dir=directory,
         )

@@ -37,6 +37,7 @@ class Frame:
     scope: Scope
     conditions: tuple[Any, ...]  # `if:` values: the step's own first, then enclosing steps/jobs
     continue_on_error: tuple[Any, ...]
+    steps_file: str  # the workflow or composite action whose `steps.<id>` the step sees
     workdir: str = ""  # repository-relative working directory of `run:` steps
     action_dir: str | None = None  # the composite action the step belongs to
     # A script file read through a command: GitHub substitutes no `${{ }}` in it, and its

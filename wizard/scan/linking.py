@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Generic
 
 from wizard.facts import Publication, Signing, VulnScan
 from wizard.limits import MAX_NEEDS_WALK
@@ -13,6 +14,7 @@ from wizard.scan.context import ScanContext
 from wizard.scan.expressions import registry_of, unresolved
 from wizard.scan.findings import JobFacts, NixBuildHit, PushDraft, strongest
 from wizard.scan.items import ProblemLog
+from wizard.scan.targets import Fact, Guarded, canonical_image
 
 
 @dataclass
@@ -81,6 +83,56 @@ class _Graph:
         return [self.nodes[job] for job in unique]
 
 
+class _Covering(Generic[Fact]):
+    """The scans, signatures or attestations of the jobs linked with `job`, in order, indexed by
+    what they name, to tell which count for each of `job`'s publications.
+
+    One naming a pushing step (by its digest output) counts for that step's publications; one
+    naming an image counts for that image's, and for publications whose image is not known
+    statically (nothing tells them apart); one naming something unknown counts for all."""
+
+    def __init__(
+        self,
+        job: JobNode,
+        guards: list[tuple[JobNode, Guarded[Fact]]],
+        pushing: dict[str, set[tuple[str, str]]],
+    ) -> None:
+        self.facts: list[Fact] = [guard.fact for _, guard in guards]
+        self.anything: list[int] = []
+        self.by_image: dict[str, list[int]] = {}
+        self.named: list[int] = []  # an image, and no pushing step
+        self.by_step: dict[tuple[str, str], list[int]] = {}  # a pushing step, and no image
+        self.by_step_and_image: dict[tuple[str, str], list[int]] = {}
+        for index, (guard_job, guard) in enumerate(guards):
+            for target in guard.targets or [None]:
+                if target is None:
+                    self.anything.append(index)
+                    continue
+                if target.image is not None:
+                    self.by_image.setdefault(target.image, []).append(index)
+                if target.step is not None and target.step in pushing[guard_job.id]:
+                    if guard_job is job:  # `steps.<id>` is read within its own job
+                        named = self.by_step if target.image is None else self.by_step_and_image
+                        named.setdefault(target.step, []).append(index)
+                elif target.image is not None:
+                    self.named.append(index)
+                else:
+                    self.anything.append(index)
+
+    def covering(self, draft: PushDraft, image: str | None) -> list[Fact]:
+        """Those that count for `draft` (`image`: its canonical name when known statically)."""
+        indices = list(self.anything)
+        if draft.step is not None:
+            indices += self.by_step.get(draft.step, [])
+        if image is not None:
+            indices += self.by_image.get(image, [])
+        else:
+            indices += self.named
+            if draft.step is not None:
+                indices += self.by_step_and_image.get(draft.step, [])
+        return [self.facts[index] for index in sorted(set(indices))]
+
+
 def _best_scan(scans: list[VulnScan]) -> VulnScan | None:
     return next((s for s in scans if s.blocking), scans[0] if scans else None)
 
@@ -115,15 +167,20 @@ def publications(
     problem: ProblemLog,
 ) -> list[Publication]:
     graph = _Graph(nodes)
+    pushing = {node.id: {d.step for d in node.facts.drafts if d.step} for node in nodes}
     found: list[Publication] = []
     seen: set[tuple[object, ...]] = set()
     for node in nodes:
         if not node.facts.drafts:
             continue
         linked = graph.linked(node)
-        scan = _best_scan([s for job in linked for s in job.facts.scans])
-        signing = _best_signing([s for job in linked for s in job.facts.signings])
-        provenances = [p for job in linked for p in job.facts.provenances]
+        scans = _Covering(node, [(job, g) for job in linked for g in job.facts.scans], pushing)
+        signings = _Covering(
+            node, [(job, g) for job in linked for g in job.facts.signings], pushing
+        )
+        provenances = _Covering(
+            node, [(job, g) for job in linked for g in job.facts.provenances], pushing
+        )
         for draft in node.facts.drafts:
             key = _key(node, draft)
             if key in seen:
@@ -132,6 +189,8 @@ def publications(
             own = [draft.provenance] if draft.provenance else []
             resolved = _stored_name(draft)
             name = resolved or draft.image
+            known = canonical_image(name) if draft.kind == "image" and name else None
+            image = None if known is None or unresolved(known) else known
             if draft.kind == "image" and name and unresolved(name):
                 problem(
                     draft.frame.path, draft.line,
@@ -151,9 +210,9 @@ def publications(
                 tags=list(draft.tags),
                 push=draft.push,
                 buildx=draft.buildx or node.facts.buildx,
-                vuln_scan=scan,
-                signing=signing,
-                provenance=strongest(own + provenances),
+                vuln_scan=_best_scan(scans.covering(draft, image)),
+                signing=_best_signing(signings.covering(draft, image)),
+                provenance=strongest(own + provenances.covering(draft, image)),
                 via=" -> ".join(draft.frame.via) or None,
                 path=draft.frame.path,
                 blob=ctx.repo.blob(draft.frame.path),

@@ -145,7 +145,7 @@ def _cache_drafts(
         registry = None if unresolved(resolved) else host
     sources = [BuildSource("nix", f".#{a}") for a in dict.fromkeys(attrs)]
     facts.drafts.extend(
-        named_draft("nix-cache", item.frame, item.line, cache, resolved, source, pushed, registry)
+        named_draft("nix-cache", item, cache, resolved, source, pushed, registry)
         for source in sources or [BuildSource("other", None)]
     )
 
@@ -174,7 +174,7 @@ def binary_cache(item: CommandStep, words: list[str], state: JobState, facts: Jo
         pushed = push_value(item.frame)
         if pushed is not None:
             draft = named_draft(
-                "nix-cache", item.frame, item.line, cache, item.resolve(cache),
+                "nix-cache", item, cache, item.resolve(cache),
                 BuildSource("other", None), pushed, registry,
             )
             state.watchers.append((draft, len(state.built_attrs)))

@@ -27,6 +27,7 @@ from wizard.scan.findings import (
     trivy_output,
 )
 from wizard.scan.items import ActionStep, ProblemLog
+from wizard.scan.targets import Guarded, Target, targets_of
 from wizard.yamlsafe import YMap
 
 _METADATA_TAGS = re.compile(r"^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$")
@@ -139,8 +140,7 @@ def _build_push(step: ActionStep, state: JobState, facts: JobFacts, problem: Pro
     provenance = Provenance(attestation, step.line, step.frame.path) if attestation else None
     facts.drafts.extend(
         image_drafts(
-            images, step.frame, step.line, source, pushed,
-            digest=True, buildx=True, provenance=provenance,
+            images, step, source, pushed, digest=True, buildx=True, provenance=provenance
         )
     )
 
@@ -154,7 +154,7 @@ def _flakehub(step: ActionStep, state: JobState, facts: JobFacts, problem: Probl
     tag = step.text("tag")
     facts.drafts.append(
         named_draft(
-            "flakehub", step.frame, step.line, written, step.frame.scope.resolve(written),
+            "flakehub", step, written, step.frame.scope.resolve(written),
             BuildSource("nix", "."), pushed, "flakehub.com", [tag] if tag else [],
         )
     )
@@ -169,40 +169,52 @@ def _cachix(step: ActionStep, state: JobState, facts: JobFacts, problem: Problem
     if pushed is None:
         return
     draft = named_draft(
-        "nix-cache", step.frame, step.line, name, step.frame.scope.resolve(name) if name else None,
+        "nix-cache", step, name, step.frame.scope.resolve(name) if name else None,
         BuildSource("other", None), pushed, "cachix.org",
     )
     state.watchers.append((draft, len(state.built_attrs)))
 
 
-def _scan(tool: str, blocking: bool, step: ActionStep, facts: JobFacts) -> None:
-    facts.scans.append(
-        VulnScan(tool, step.line, blocking and fails_job(step.frame), step.frame.path)
-    )
+def _targets(step: ActionStep, *keys: str) -> tuple[Target, ...] | None:
+    """What the step names in its input `keys[0]` (a list), with the digest given separately in
+    `keys[1]` when there is one; None (anything in the linked jobs) when that is not known."""
+    references = split_list(step.text(keys[0]))
+    digest = step.text(keys[1]) if len(keys) > 1 else None
+    if digest:
+        references = [f"{reference}@{digest}" for reference in references]
+    return targets_of(references, step.frame.steps_file)
+
+
+def _scan(tool: str, blocking: bool, step: ActionStep, facts: JobFacts, image_input: str) -> None:
+    scan = VulnScan(tool, step.line, blocking and fails_job(step.frame), step.frame.path)
+    facts.scans.append(Guarded(scan, _targets(step, image_input)))
 
 
 def _trivy(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
     output = trivy_output(step.text("scan-type") or "image", step.text("format") or "table")
     if output == "sbom":
-        facts.provenances.append(Provenance("sbom", step.line, step.frame.path))
+        sbom = Provenance("sbom", step.line, step.frame.path)
+        facts.provenances.append(Guarded(sbom, _targets(step, "image-ref")))
     if output != "scan":
         return
     code = ascii_int(step.text("exit-code") or "")
-    _scan("trivy", code is not None and code > 0, step, facts)
+    _scan("trivy", code is not None and code > 0, step, facts, "image-ref")
 
 
 def _anchore(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
-    _scan("grype", flag(step.input("fail-build"), step.frame.scope) in (None, True), step, facts)
+    blocking = flag(step.input("fail-build"), step.frame.scope) in (None, True)
+    _scan("grype", blocking, step, facts, "image")
 
 
 def _snyk(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
-    _scan("snyk", (step.text("command") or "test").strip() != "monitor", step, facts)
+    _scan("snyk", (step.text("command") or "test").strip() != "monitor", step, facts, "image")
 
 
 def _notation(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
     references = split_list(step.text("target_artifact_reference"))
     by_digest = bool(references) and all(is_digest_reference(r) for r in references)
-    facts.signings.append(Signing("notation", "key", by_digest, step.line, step.frame.path))
+    signing = Signing("notation", "key", by_digest, step.line, step.frame.path)
+    facts.signings.append(Guarded(signing, _targets(step, "target_artifact_reference")))
 
 
 def _metadata(step: ActionStep, state: JobState, facts: JobFacts, problem: ProblemLog) -> None:
@@ -238,7 +250,11 @@ def recognise_action(
     elif step.name.startswith("snyk/actions/") and step.name != "snyk/actions/setup":
         _snyk(step, state, facts, problem)
     elif step.name in _ATTESTATIONS:
-        facts.provenances.append(Provenance(_ATTESTATIONS[step.name], step.line, step.frame.path))
+        attestation = Provenance(_ATTESTATIONS[step.name], step.line, step.frame.path)
+        subject = ("image",) if step.name == "anchore/sbom-action" else (
+            "subject-name", "subject-digest",
+        )
+        facts.provenances.append(Guarded(attestation, _targets(step, *subject)))
     elif step.name in _UNREAD_PUBLISHERS:
         problem(
             step.frame.path, step.line,

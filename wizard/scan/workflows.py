@@ -18,7 +18,7 @@ from typing import Any
 
 from wizard.facts import Provenance, Publication, ValidationBuild
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import Scope, github_context, oversized_env, static_env
+from wizard.scan.expressions import Scope, github_context, oversized_env, static_env, text_of
 from wizard.scan.findings import JobFacts
 from wizard.scan.indirection import StepReader
 from wizard.scan.items import Frame, ProblemLog, normal_path
@@ -32,6 +32,7 @@ from wizard.scan.jobs import (
     workflow_run_defaults,
 )
 from wizard.scan.linking import JobNode, nix_builds, publications
+from wizard.scan.targets import Guarded, targets_of
 from wizard.scan.triggers import call_input_defaults, only_called, workflow_triggers
 from wizard.yamlsafe import YMap
 
@@ -118,6 +119,7 @@ class _WorkflowReader:
                 *(caller.conditions if caller else ()),
             ),
             continue_on_error=(job["continue-on-error"],) if "continue-on-error" in job else (),
+            steps_file=path,
         )
         needs = [f"{prefix}{need}" for need in needs_of(job)]
 
@@ -155,9 +157,11 @@ class _WorkflowReader:
             self.problem(frame.path, job.line_of("uses"), f"`uses:` of job `{job_id}` is not text")
             return [node]
         if uses.lower().startswith("slsa-framework/slsa-github-generator/"):
-            node.facts.provenances.append(
-                Provenance("slsa-generator", job.line_of("uses"), frame.path)
-            )
+            given = job.get("with")
+            image = text_of(given.get("image")) if isinstance(given, YMap) else None
+            subject = targets_of([frame.scope.resolve(image)] if image else [], frame.steps_file)
+            provenance = Provenance("slsa-generator", job.line_of("uses"), frame.path)
+            node.facts.provenances.append(Guarded(provenance, subject))
         elif uses.startswith("./"):
             return [node, *self._call(top, job, uses, frame, full_id, id_token)]
         else:

@@ -11,7 +11,7 @@ from typing import Generic
 from wizard.facts import Publication, Signing, VulnScan
 from wizard.limits import MAX_NEEDS_WALK
 from wizard.scan.context import ScanContext
-from wizard.scan.expressions import registry_of, unresolved
+from wizard.scan.expressions import image_name, registry_of, unresolved
 from wizard.scan.findings import JobFacts, NixBuildHit, PushDraft, strongest
 from wizard.scan.items import ProblemLog
 from wizard.scan.targets import Fact, Guarded, canonical_image
@@ -189,8 +189,8 @@ def publications(
             own = [draft.provenance] if draft.provenance else []
             resolved = _stored_name(draft)
             name = resolved or draft.image
-            known = canonical_image(name) if draft.kind == "image" and name else None
-            image = None if known is None or unresolved(known) else known
+            known = image_name(name) if draft.kind == "image" else None
+            image = canonical_image(known) if known else None
             if draft.kind == "image" and name and unresolved(name):
                 problem(
                     draft.frame.path, draft.line,

@@ -1,6 +1,7 @@
 """Jobs linked by `needs:` share their guards: a scanner, a signature or an attestation in a job
 before or after the publishing one (transitively, and across a reusable-workflow call) counts for
-the publication. Drafts become Publications here, with the workflow-wide facts attached."""
+the publications it names (see targets.py). Drafts become Publications here, with the
+workflow-wide facts attached."""
 
 from __future__ import annotations
 

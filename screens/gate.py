@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from screens.evidence import EvidenceList
+from screens.keys import KeyFooter
 from screens.literal import line, plain, status
 from screens.signoff import FormValues, SignOffForm
 from screens.step import StepScreen
@@ -61,7 +62,7 @@ class GateScreen(StepScreen):
             stale,
             last=self.index == GATE_COUNT - 1,
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = (

@@ -10,8 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from screens.keys import KeyFooter
 from screens.literal import line, plain
 from wizard.excerpt import Excerpt
 
@@ -35,7 +36,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._yes, id="yes", variant="primary")
                 yield Button(self._no, id="no")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -60,7 +61,7 @@ class MessageModal(ModalScreen[None]):
                 yield Static(plain(self._text, single_line=False), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
@@ -92,7 +93,7 @@ class ExcerptModal(ModalScreen[None]):
                         line(marker, (f"{row.number:>5}  ", "$text-muted"), Content(row.text)),
                         classes="excerpt-line focus" if row.focus else "excerpt-line",
                     )
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         focus = self.query(".excerpt-line.focus")
@@ -115,7 +116,7 @@ class HelpModal(ModalScreen[None]):
         text = (resources.files("screens") / "help.md").read_text(encoding="utf-8")
         with Vertical(classes="dialog help"), VerticalScroll(classes="dialog-scroll"):
             yield Markdown(text)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(".dialog-scroll").focus()

@@ -10,11 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from screens.evidence import EvidenceList
+from screens.keys import KeyFooter
 from screens.literal import line, plain
 from screens.messages import ScanFailed, ScanFinished, ScanProgress, ScanStopped
 from screens.review import Review, load_review
@@ -70,7 +71,7 @@ class StartScreen(Screen[None]):
         yield EvidenceList(id="overview")
         yield Static("Choose what to review (↑ ↓, Enter):", id="picker-title", markup=False)
         yield OptionList(id="picker", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Start"

@@ -15,7 +15,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Label,
     RadioSet,
@@ -23,6 +22,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
+from screens.keys import KeyFooter
 from screens.literal import STATUS_SYMBOLS, line, plain
 from screens.modals import ConfirmModal, MessageModal
 from screens.step import StepScreen
@@ -136,7 +136,7 @@ class SummaryScreen(StepScreen):
                 )
                 yield Button("Quit", id="done", variant="success")
             yield Static(id="written")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Summary · " + CANDIDATE_TITLES[self.review.evaluation.candidate]

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from wizard.config import Config
 from wizard.facts import BuildSource, FlakeFacts, FlakePackage, Publication
-from wizard.scan.artifact import (
-    artifact_surfaces,
-    belongs_to_artifact,
-    choose_artifact,
-    flake_attr,
-    image_name,
-)
+from wizard.scan.artifact import artifact_surfaces, belongs_to_artifact, choose_artifact
+from wizard.scan.expressions import flake_attr, image_name
 
 
 def pub(image: str | None, resolved: str | None = None, ref: str | None = None,
@@ -31,9 +26,10 @@ def test_image_name_strips_tag_and_digest_but_not_registry_port() -> None:
 
 def test_flake_attr_forms() -> None:
     assert flake_attr(".#runner-dashboard-image") == "runner-dashboard-image"
-    assert flake_attr(".#runner-dashboard-image.copyToRegistry") == "runner-dashboard-image"
-    assert flake_attr(".#packages.x86_64-linux.img.copyToRegistry") == "img"
+    assert flake_attr(".#packages.x86_64-linux.img") == "img"
+    assert flake_attr(".#") == "default"
     assert flake_attr(".") is None
+    assert flake_attr("https://example.org/x.git#main") is None
 
 
 def test_configured_image_with_an_expression_does_not_match_every_unresolved_image() -> None:

@@ -13,7 +13,7 @@ from wizard.record.errors import DecisionRefused, RecordUnusable
 from wizard.repo import FileProblem, decode_text
 from wizard.yamlsafe import YamlProblem, YMap, load_yaml
 
-_RECORD_NAME = re.compile(r"^(\d{4})-([a-z0-9][a-z0-9-]*)\.md$")
+_RECORD_NAME = re.compile(r"^([0-9]{4})-([a-z0-9][a-z0-9-]*)\.md$")
 _NUMBERED = re.compile(r"^[0-9]{4}-")
 ENVELOPE_SUFFIX = ".intoto.json"
 

@@ -15,11 +15,10 @@ from wizard.scan.artifact import (
     artifact_surfaces,
     belongs_to_artifact,
     choose_artifact,
-    flake_attr,
-    image_name,
 )
 from wizard.scan.context import ScanContext
 from wizard.scan.docs import DocTerms, flakehub_names, scan_docs
+from wizard.scan.expressions import flake_attr, image_name
 from wizard.scan.flake import scan_flake
 from wizard.scan.owners import scan_owners
 from wizard.scan.statements import StatementInputs, describe

@@ -6,36 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from wizard.config import Config
-from wizard.facts import FlakeFacts, Publication
-from wizard.scan.workflows import NixBuild
-
-
-def image_name(image: str | None) -> str | None:
-    """`registry/owner/name` without tag or digest; None when it still holds an expression."""
-    if not image or "${{" in image or "$" in image:
-        return None
-    name = image.split("@", 1)[0]
-    last_slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > last_slash:
-        name = name[:colon]
-    return name or None
+from wizard.facts import FlakeFacts, Publication, ValidationBuild
+from wizard.scan.expressions import flake_attr, image_name
 
 
 def last_segment(image: str | None) -> str | None:
     name = image_name(image)
     return name.rsplit("/", 1)[-1] if name else None
-
-
-def flake_attr(ref: str | None) -> str | None:
-    """`.#runner-dashboard-image` -> `runner-dashboard-image`; `.` (whole flake) -> None."""
-    if not ref or "#" not in ref:
-        return None
-    parts = ref.split("#", 1)[1].split(".")
-    if parts[0] in ("packages", "legacyPackages") and len(parts) >= 3:
-        # `packages.<system>.<name>[.copyToRegistry]`
-        return parts[2] or None
-    return parts[0] or None
 
 
 @dataclass
@@ -123,7 +100,7 @@ def _configured_image(pub: Publication, configured: list[str]) -> bool:
 
 
 def belongs_to_artifact(
-    pub: Publication, surfaces: ArtifactSurfaces, nix_builds: list[NixBuild]
+    pub: Publication, surfaces: ArtifactSurfaces, nix_builds: list[ValidationBuild]
 ) -> bool:
     if not surfaces.name:
         return False

@@ -16,10 +16,11 @@ from wizard.facts import (
     FlakeFacts,
     Owners,
     Publication,
+    ValidationBuild,
 )
-from wizard.scan.artifact import ArtifactSurfaces, flake_attr
+from wizard.scan.artifact import ArtifactSurfaces
+from wizard.scan.expressions import flake_attr
 from wizard.scan.owners import owner_of
-from wizard.scan.workflows import NixBuild
 
 _TOOL_NAMES = {
     "trivy": "Trivy",
@@ -42,7 +43,7 @@ class StatementInputs:
     artifact: ArtifactSurfaces
     config: Config
     publications: list[Publication]
-    nix_builds: list[NixBuild]
+    nix_builds: list[ValidationBuild]
     flake: FlakeFacts
     deployments: list[Deployment]
     docs: list[DocMention]

@@ -36,12 +36,11 @@ from wizard.scan.targets import Guarded, targets_of
 from wizard.scan.triggers import call_input_defaults, only_called, workflow_triggers
 from wizard.yamlsafe import YMap
 
-__all__ = ["NixBuild", "WorkflowScan", "scan_workflows"]
+__all__ = ["WorkflowScan", "scan_workflows"]
 
 
 # Only for the modules still importing this name (artifact.py, statements.py); use
 # wizard.facts.ValidationBuild.
-NixBuild = ValidationBuild
 
 
 @dataclass

@@ -6,7 +6,8 @@ from __future__ import annotations
 from wizard.config import CONFIG_FILE
 from wizard.facts import DocMention, Evidence, FlakePackage, Publication
 from wizard.gates.model import CANDIDATE_TITLES, SINGLE_AUTHORITIES, EvalContext, Verdict, at
-from wizard.scan.artifact import artifact_surfaces, flake_attr, image_name
+from wizard.scan.artifact import artifact_surfaces
+from wizard.scan.expressions import flake_attr, image_name
 from wizard.scan.owners import owner_of
 
 

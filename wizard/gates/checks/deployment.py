@@ -18,7 +18,7 @@ from wizard.gates.checks.common import (
 )
 from wizard.gates.checks.registry import check
 from wizard.gates.model import EvalContext, Verdict
-from wizard.scan.artifact import image_name
+from wizard.scan.expressions import image_name
 
 _OPERATOR_ROLES = ("onboarding", "release")
 

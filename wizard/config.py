@@ -8,7 +8,7 @@ from typing import Any
 
 from wizard.facts import AUTHORITIES
 from wizard.repo import FileProblem, Repo
-from wizard.yamlsafe import YamlProblem, YMap, load_yaml
+from wizard.yamlsafe import YamlProblem, YMap, load_yaml_strict
 
 CONFIG_FILE = ".release-gate.yaml"
 DOC_ROLES = ("overview", "container-build", "release", "onboarding")
@@ -205,11 +205,8 @@ def load_config(repo: Repo) -> Config:
 
 def load_config_text(text: str) -> Config:
     try:
-        document = load_yaml(text)
+        root = load_yaml_strict(text)
     except YamlProblem as exc:
         where = f":{exc.line}" if exc.line else ""
         raise ConfigError(f"{CONFIG_FILE}{where}: {exc.message}") from None
-    if document.duplicates:
-        key, line = document.duplicates[0]
-        raise ConfigError(f"{CONFIG_FILE}:{line}: `{key}` is given twice")
-    return parse_config(document.root)
+    return parse_config(root)

@@ -235,3 +235,13 @@ def load_yaml(text: str) -> YamlDocument:
         # libyaml refuses to encode.
         raise YamlProblem("not valid UTF-8 (it holds undecodable bytes)") from None
     return YamlDocument(builder.root, builder.duplicates)
+
+
+def load_yaml_strict(text: str) -> Any:
+    """The root of a document people write by hand (configuration, answers): a repeated key is
+    refused rather than silently overridden."""
+    document = load_yaml(text)
+    if document.duplicates:
+        key, line = document.duplicates[0]
+        raise YamlProblem(f"`{key}` is given twice", line)
+    return document.root

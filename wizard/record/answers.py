@@ -15,7 +15,7 @@ from wizard.gates.model import CandidateEvaluation
 from wizard.gates.spec import GATE_IDS
 from wizard.record.errors import AnswersError
 from wizard.repo import FileProblem, decode_text, run_git
-from wizard.yamlsafe import YamlProblem, YMap, load_yaml
+from wizard.yamlsafe import YamlProblem, YMap, load_yaml_strict
 
 Verdict = Literal["agree", "disagree"]
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
@@ -99,14 +99,10 @@ def _person(value: object, key: str, where: str) -> Person:
 
 def parse_answers(text: str, where: str, default_signer: Person | None) -> Answers:
     try:
-        document = load_yaml(text)
+        root = load_yaml_strict(text)
     except YamlProblem as exc:
         line = f":{exc.line}" if exc.line else ""
         raise AnswersError(f"{where}{line}: {exc.message}") from None
-    if document.duplicates:
-        duplicate, duplicate_line = document.duplicates[0]
-        raise AnswersError(f"{where}:{duplicate_line}: `{duplicate}` is given twice")
-    root = document.root
     if not isinstance(root, YMap):
         raise AnswersError(f"{where}: must be a mapping with `signer` and `gates`")
     for key in root:

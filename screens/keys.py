@@ -12,12 +12,12 @@ Shown = tuple[tuple[Binding, bool, str], ...]
 
 class KeyFooter(Footer):
     """Textual's Footer rebuilds all its keys (a layout pass each time) on every bindings
-    signal; opening a screen sends four with the same keys. This one rebuilds once, and only
-    when a key, its description, or whether it is enabled changed."""
+    signal; opening a screen sends four with the same keys. This one shows the keys when it is
+    composed and rebuilds only when a key, its description, or whether it is enabled changed."""
 
     def __init__(self, show_command_palette: bool = True) -> None:
         super().__init__(show_command_palette=show_command_palette)
-        self._shown: Shown | None = None
+        self._shown: Shown = ()
         self._pending = False
 
     def _keys(self) -> Shown:
@@ -30,11 +30,13 @@ class KeyFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
-        self._shown = self._keys() if self._bindings_ready else None
+        # Textual's footer starts empty and fills in on the first signal; showing the keys at
+        # once means that signal usually finds nothing to change.
+        self._bindings_ready = True
+        self._shown = self._keys()
         yield from super().compose()
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
         if not self._pending and self._keys() != self._shown:

@@ -17,6 +17,7 @@ from screens.modals import ConfirmModal, MessageModal
 from screens.summary import SummaryScreen
 from screens.toggles import Choice
 from tests.tui.driver import answer, scanned, screen_text, settled
+from tests.tui.test_keys import shown as shown_keys
 from wizard.record.errors import RecordUnusable
 from wizard.record.write import DecisionRequest, WrittenRecord, refusal, write_decision
 
@@ -87,6 +88,7 @@ def test_the_change_is_checked_in_a_worker_and_writing_waits_for_it(
             assert "Checking whether a change of authority can be recorded…" in screen_text(app)
             assert screen.query_one("#change", Choice).disabled
             assert screen.query_one("#write", Button).disabled
+            assert ("w", "Write record", True) in shown_keys(app)  # shown, not usable yet
             await pilot.press("w")
             await pilot.pause()
             assert app.screen is screen  # no confirmation while the check runs
@@ -98,6 +100,7 @@ def test_the_change_is_checked_in_a_worker_and_writing_waits_for_it(
                 in screen_text(app)
             )
             assert not screen.query_one("#write", Button).disabled
+            assert ("w", "Write record", False) in shown_keys(app)
             await pilot.press("w")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmModal)

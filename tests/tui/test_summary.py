@@ -17,6 +17,7 @@ from screens.modals import ConfirmModal, MessageModal
 from screens.summary import SummaryScreen
 from screens.toggles import Choice
 from tests.tui.driver import answer, scanned, screen_text, settled
+from tests.tui.test_change import nix_ready_repo
 from tests.tui.test_keys import shown as shown_keys
 from wizard.record.errors import RecordUnusable
 from wizard.record.write import DecisionRequest, WrittenRecord, refusal, write_decision
@@ -189,3 +190,49 @@ def test_a_sign_off_left_without_a_name_is_missing_and_the_review_resumes_there(
 
     asyncio.run(drive())
     assert not (seed_repo / RECORDS).exists()
+
+
+def test_a_chosen_change_is_chosen_again_once_the_check_allows_it(tmp_path: Path) -> None:
+    """Back to gate 6 and to the summary again: the saved decision is shown once the worker
+    has found nothing against it; while change is refused, keep is shown but the saved choice
+    is not overwritten."""
+    repo = nix_ready_repo(tmp_path / "repo")
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(repo))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await scanned(app, pilot)
+            await pilot.press("down", "down", "enter")
+            await pilot.pause()
+            for _ in range(6):
+                await answer(pilot, "agree")
+            assert isinstance(app.screen, SummaryScreen)
+            app.screen.query_one("#change", Choice).value = True
+            await pilot.pause()
+            assert app.review is not None and app.review.draft is not None
+            assert app.review.draft.decision == "change"
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("ctrl+n")
+            await settled(pilot)
+            summary = app.screen
+            assert isinstance(summary, SummaryScreen)
+            assert summary.query_one("#change", Choice).value
+            assert not summary.query_one("#keep", Choice).value
+            assert summary.decision() == "change"
+            assert app.review.draft.decision == "change"
+            # Refused for now (a disagreement): keep is shown, the saved choice stays.
+            await pilot.press("escape")
+            await pilot.pause()
+            await answer(pilot, "disagree", note="not yet")
+            assert isinstance(app.screen, SummaryScreen)
+            assert app.screen.query_one("#keep", Choice).value
+            assert app.screen.query_one("#change", Choice).disabled
+            assert app.review.draft.decision == "change"
+            await pilot.press("escape")
+            await pilot.pause()
+            await answer(pilot, "agree")
+            assert isinstance(app.screen, SummaryScreen)
+            assert app.screen.query_one("#change", Choice).value
+
+    asyncio.run(drive())

@@ -103,7 +103,7 @@ def test_inputs_the_scan_could_not_read_are_warnings_and_strict_fails(
     signed_repo.commit({".github/workflows/broken.yml": "jobs: [unclosed\n"}, "broken")
     code, out = run(capsys, "check", str(signed_repo.path))
     assert code == 0
-    assert "warning: .github/workflows/broken.yml:2: not read, so a publication there" in out
+    assert "warning: .github/workflows/broken.yml:2: scan problem (a publication here could be missed)" in out
     code, _ = run(capsys, "check", str(signed_repo.path), "--strict")
     assert code == 1
 

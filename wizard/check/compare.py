@@ -150,7 +150,7 @@ def without_record(scan: ScanResult, had_records: bool, base: ScanResult | None,
 
 
 def unread_inputs(scan: ScanResult) -> list[Finding]:
-    """Inputs the scan could not read: a publication hidden in them would not be seen."""
-    return [Finding("warning", f"not read, so a publication there would not be seen: "
+    """What the scan could not read or resolve: a publication hidden there could be missed."""
+    return [Finding("warning", f"scan problem (a publication here could be missed): "
                     f"{problem.message}", problem.path, problem.line)
             for problem in scan.problems]

@@ -8,7 +8,7 @@ Anything that depends on the run (secrets, other `github.*`, step outputs) is le
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -111,26 +111,39 @@ class Scope:
     def _pass(self, text: str) -> str | None:
         """One substitution pass; None when it would outgrow MAX_RESOLVED_CHARS (and `text`):
         `${{ env.B }}` repeated in B, C, … would otherwise multiply the length per pass."""
-        length = len(text)
-        refused = False
 
-        def substitute(match: re.Match[str]) -> str:
-            nonlocal length, refused
+        def value_of(match: re.Match[str]) -> str | None:
             inner = match.group(1).strip()
             reference = (
                 _CONTEXT_REF.fullmatch(inner)
                 or _BRACKET_REF.fullmatch(inner)
                 or _GITHUB_REF.fullmatch(inner)
             )
-            value = self.lookup(reference.group(1), reference.group(2)) if reference else None
-            if value is None or refused:
-                return match.group(0)
-            length += len(value) - len(match.group(0))
-            refused = length > MAX_RESOLVED_CHARS and length > len(text)
-            return match.group(0) if refused else value
+            return self.lookup(reference.group(1), reference.group(2)) if reference else None
 
-        resolved = _EXPRESSION.sub(substitute, text)
-        return None if refused else resolved
+        return substitute_bounded(_EXPRESSION, text, value_of)
+
+
+def substitute_bounded(
+    pattern: re.Pattern[str], text: str, value_of: Callable[[re.Match[str]], str | None]
+) -> str | None:
+    """`text` with each match of `pattern` replaced by its known value (unknown ones kept as
+    written); None when the result would outgrow MAX_RESOLVED_CHARS (and `text`), so values
+    that double on every line or pass cannot grow without bound."""
+    length = len(text)
+    refused = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal length, refused
+        value = value_of(match)
+        if value is None or refused:
+            return match.group(0)
+        length += len(value) - len(match.group(0))
+        refused = length > MAX_RESOLVED_CHARS and length > len(text)
+        return match.group(0) if refused else value
+
+    substituted = pattern.sub(replace, text)
+    return None if refused else substituted
 
 
 def oversized_env(name: str) -> str:

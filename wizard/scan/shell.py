@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from wizard.limits import MAX_RESOLVED_CHARS
-from wizard.scan.expressions import ascii_int
+from wizard.scan.expressions import ascii_int, substitute_bounded
 
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
@@ -82,20 +81,7 @@ def expand(text: str, lookup: Callable[[str], str | None]) -> str | None:
     """
     if "$" not in text:
         return text
-    length = len(text)
-    refused = False
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal length, refused
-        value = lookup(match.group(1) or match.group(2))
-        if value is None or refused:
-            return match.group(0)
-        length += len(value) - len(match.group(0))
-        refused = length > MAX_RESOLVED_CHARS and length > len(text)
-        return match.group(0) if refused else value
-
-    expanded = _VARIABLE.sub(replace, text)
-    return None if refused else expanded
+    return substitute_bounded(_VARIABLE, text, lambda m: lookup(m.group(1) or m.group(2)))
 
 
 def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:

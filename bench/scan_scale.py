@@ -49,7 +49,7 @@ def stage_times(repo: Path) -> dict[str, float]:
     started = time.perf_counter()
     import wizard.cli  # noqa: F401  (the command line loads this before the scan)
     from wizard.report import scan_report  # noqa: F401  (and this, as `scan` does)
-    from wizard.scan import scan_repository
+    from wizard.scan.repository import scan_repository
 
     imported = time.perf_counter()
     marks: list[tuple[str, float]] = []
@@ -78,7 +78,7 @@ def print_stage_split(repo: Path, runs: int) -> None:
 
 
 def print_profile(repo: Path, top: int) -> None:
-    from wizard.scan import scan_repository
+    from wizard.scan.repository import scan_repository
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from screens.commands import WizardCommands
 from screens.evidence import EvidenceList
 from screens.gate import GateScreen
 from screens.literal import line
 from screens.modals import ConfirmModal, ExcerptModal, HelpModal
 from screens.review import Review
+from screens.scan_process import ScanProcess
 from screens.start import StartScreen
 from screens.step import StepScreen
 from wizard.draft import missing
 from wizard.excerpt import read_excerpt
 from wizard.gates.model import CANDIDATE_TITLES
+
+if TYPE_CHECKING:
+    from screens.commands import WizardCommands
+
+
+def wizard_commands() -> type[WizardCommands]:
+    # Imported when the palette first opens, as Textual does for its own commands: the palette
+    # module is not needed to start.
+    from screens.commands import WizardCommands
+
+    return WizardCommands
 
 
 class ReleaseGateApp(App[int]):
@@ -25,21 +36,32 @@ class ReleaseGateApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "release-gate"
-    COMMANDS = App.COMMANDS | {WizardCommands}
+    COMMANDS = App.COMMANDS | {wizard_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help"),
         Binding("ctrl+t", "toggle_dark", "Theme"),
     ]
 
     def __init__(
-        self, repo_path: str, artifact: str | None = None, root_label: str | None = None
+        self,
+        repo_path: str,
+        artifact: str | None = None,
+        root_label: str | None = None,
+        scan: ScanProcess | None = None,
     ) -> None:
-        """`root_label` replaces the repository path on screen (fixed text for screenshots)."""
+        """`root_label` replaces the repository path on screen (fixed text for screenshots);
+        `scan` is a scan of `repo_path` already started (by the CLI), used for the first scan."""
         super().__init__()
         self.repo_path = repo_path
         self.artifact = artifact
         self.root_label = root_label
         self.review: Review | None = None
+        self._started_scan = scan
+
+    def scan_process(self) -> ScanProcess:
+        """The scan started before the app, the first time; a new one after that."""
+        process, self._started_scan = self._started_scan, None
+        return process or ScanProcess(self.repo_path, self.artifact)
 
     @property
     def root_text(self) -> str:
@@ -47,8 +69,8 @@ class ReleaseGateApp(App[int]):
             return self.root_label
         return self.review.scan.repo.root if self.review else self.repo_path
 
-    def on_mount(self) -> None:
-        self.push_screen(StartScreen())
+    def get_default_screen(self) -> StartScreen:
+        return StartScreen()
 
     def _show(self, screen: StepScreen) -> None:
         """Gate and summary screens replace each other; the start screen stays underneath."""
@@ -69,7 +91,7 @@ class ReleaseGateApp(App[int]):
         self._show(SummaryScreen(self.review))
 
     def show_start(self) -> None:
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, StartScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
             self.pop_screen()
         if isinstance(self.screen, StartScreen) and self.review is not None:
             self.screen.show_review()
@@ -132,7 +154,11 @@ class ReleaseGateApp(App[int]):
             self.push_screen(HelpModal())
 
 
-def run_wizard(repo: str, artifact: str | None) -> int:
+def run_wizard(repo: str, artifact: str | None, scan: ScanProcess | None = None) -> int:
     """Open the wizard on `repo`; 0 when a decision record was written, 1 otherwise."""
-    result = ReleaseGateApp(repo, artifact).run()
+    try:
+        result = ReleaseGateApp(repo, artifact, scan=scan).run()
+    finally:
+        if scan is not None:  # the app may have ended before it used the scan
+            scan.cancel()
     return 0 if result == 0 else 1

@@ -1,39 +1,35 @@
-"""Everything the wizard knows about one review, gathered off the UI thread.
+"""Everything the wizard knows about one review.
 
-`load_review` runs the core (scan, spec, evaluation of every candidate, git identity, signing
-configuration, saved draft) and returns plain data; the screens only read it and pass the
-maintainer's answers back through `Review.answer`, which saves the draft after every change.
+`screens.loader.load_review` builds it (in a child process, see `screens.scan_process`); the
+screens only read it and pass the maintainer's answers back through `Review.answer`, which saves
+the draft after every change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.config import Config
 from wizard.draft import (
     Draft,
-    DraftError,
     VerdictChange,
     change_refusal,
     decision_request,
-    load_draft,
     new_draft,
     save_draft,
     set_answer,
-    verdict_changes,
 )
 from wizard.facts import Fact, ScanResult
-from wizard.gates import evaluate, load_spec
 from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult
 from wizard.gates.spec import Spec
-from wizard.record.answers import Person, Verdict, git_identity
+from wizard.record.answers import Person, Verdict
 from wizard.record.content import Decision
-from wizard.record.write import DecisionRequest
 from wizard.repo import Repo
-from wizard.scan import Progress, scan_repository
-from wizard.signing import SigningConfig, SigningError, signing_config
+from wizard.signing import SigningConfig
+
+if TYPE_CHECKING:
+    from wizard.record.write import DecisionRequest
 
 
 @dataclass
@@ -143,42 +139,3 @@ class Review:
         else:
             self.save_problem = None
 
-
-def load_review(
-    path: str,
-    artifact: str | None,
-    progress: Progress,
-    cancelled: Callable[[], bool],
-) -> Review:
-    """Scan and evaluate; raises what `scan_repository` and `load_spec` raise for the whole run."""
-    scan = scan_repository(path, artifact=artifact, progress=progress, cancelled=cancelled)
-    config = scan.config or Config()
-    spec = load_spec(config)
-    evaluations = {e.candidate: e for e in evaluate(scan, config, spec)}
-    root = Path(scan.repo.root)
-    try:
-        signing: SigningConfig | None = signing_config(root)
-        signing_problem = None
-    except SigningError as exc:
-        signing, signing_problem = None, str(exc)
-    review = Review(
-        scan=scan,
-        config=config,
-        spec=spec,
-        evaluations=evaluations,
-        identity=git_identity(root),
-        signing=signing,
-        signing_problem=signing_problem,
-    )
-    try:
-        saved = load_draft(scan.repo.root)
-    except DraftError as exc:
-        review.draft_problem = str(exc)
-    else:
-        if saved is not None:
-            review.resume = Resume(
-                saved,
-                head_moved=saved.head != scan.repo.head,
-                changes=verdict_changes(saved, evaluations[saved.candidate]),
-            )
-    return review

@@ -12,18 +12,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from screens.evidence import EvidenceList
 from screens.keys import KeyFooter
 from screens.literal import line, plain
 from screens.messages import ScanFailed, ScanFinished, ScanProgress, ScanStopped
-from screens.review import Review, load_review
-from wizard.config import ConfigError
+from screens.review import Review
+from screens.scan_process import Failed, Loaded, Progress, ScanProcess
 from wizard.gates.model import CANDIDATE_TITLES, CANDIDATES
-from wizard.gates.spec import SpecError
-from wizard.repo import RepoError
-from wizard.scan import ScanCancelled
 
 if TYPE_CHECKING:
     from screens.app import ReleaseGateApp
@@ -60,6 +57,7 @@ class StartScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.scanning = True
+        self._process: ScanProcess | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,7 +73,16 @@ class StartScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Start"
-        self._scan()
+        self._start_scan()
+
+    def on_unmount(self) -> None:
+        # Quitting while the scan runs must not leave the child process behind.
+        if self._process is not None:
+            self._process.cancel()
+
+    def _start_scan(self) -> None:
+        self._process = self.app.scan_process()
+        self._scan(self._process)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_scan":
@@ -93,25 +100,19 @@ class StartScreen(Screen[None]):
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan", description="scan")
-    def _scan(self) -> None:
-        worker = get_current_worker()
-
-        def progress(stage: str, fraction: float) -> None:
-            self.post_message(ScanProgress(stage, fraction))
-
-        try:
-            review = load_review(
-                self.app.repo_path,
-                self.app.artifact,
-                progress=progress,
-                cancelled=lambda: worker.is_cancelled,
-            )
-        except ScanCancelled:
+    def _scan(self, process: ScanProcess) -> None:
+        """Relay the child's events as messages (a worker never touches widgets)."""
+        for event in process.events():
+            if isinstance(event, Progress):
+                self.post_message(ScanProgress(event.stage, event.fraction))
+            elif isinstance(event, Loaded):
+                self.post_message(ScanFinished(event.review))
+            elif isinstance(event, Failed):
+                self.post_message(ScanFailed(event.reason))
+            else:
+                self.post_message(ScanFailed(f"The scan failed unexpectedly: {event.reason}"))
+        if process.cancelled:
             self.post_message(ScanStopped())
-        except (RepoError, ConfigError, SpecError) as exc:
-            self.post_message(ScanFailed(str(exc)))
-        else:
-            self.post_message(ScanFinished(review))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A bug in a scanner must not leave a frozen progress bar: say what happened.
@@ -136,7 +137,8 @@ class StartScreen(Screen[None]):
         self.query_one("#scan-hint", Static).update("Press r to scan again, Ctrl+Q to quit.")
 
     def action_cancel_scan(self) -> None:
-        self.workers.cancel_group(self, "scan")
+        if self._process is not None:
+            self._process.cancel()
 
     def action_rescan(self) -> None:
         if self.app.review is not None and self.app.review.draft is not None:
@@ -148,7 +150,7 @@ class StartScreen(Screen[None]):
         self.query_one("#scan-stage", Static).update("listing files")
         self.query_one("#scan-hint", Static).update("Esc cancels the scan.")
         self._show_scan_panel(True)
-        self._scan()
+        self._start_scan()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self._show_scan_panel(False)

@@ -27,6 +27,7 @@ ROOT_LABEL = "~/src/runner-dashboard"
 async def _shoot(repo: Path, out: Path) -> list[Path]:
     from screens.app import ReleaseGateApp
     from screens.gate import GateScreen
+    from screens.start import StartScreen
 
     app = ReleaseGateApp(str(repo), root_label=ROOT_LABEL)
     saved: list[Path] = []
@@ -36,6 +37,10 @@ async def _shoot(repo: Path, out: Path) -> list[Path]:
         saved.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
 
     async with app.run_test(size=SIZE) as pilot:
+        start = app.screen
+        assert isinstance(start, StartScreen), start
+        while start.scanning:  # the scan's worker may not have started yet
+            await pilot.pause(0.05)
         await app.workers.wait_for_complete()
         await save(pilot, "start")
         await pilot.press("down", "down", "enter")  # the Nix image path

@@ -40,7 +40,7 @@ def _json_dump(data: Any) -> None:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from wizard.report import scan_report
-    from wizard.scan import scan_repository
+    from wizard.scan.repository import scan_repository
 
     result = scan_repository(args.repo, artifact=args.artifact)
     if args.json:
@@ -64,8 +64,8 @@ def _cmd_gates(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any]]:
-    from wizard.gates import evaluate, load_spec
-    from wizard.scan import scan_repository
+    from wizard.gates.engine import evaluate, load_spec
+    from wizard.scan.repository import scan_repository
 
     result = scan_repository(args.repo, artifact=args.artifact)
     config = result.config or Config()
@@ -153,10 +153,18 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_tui(args: argparse.Namespace) -> int:
+def _open_wizard(repo: str, artifact: str | None) -> int:
+    # The scan starts in its own process before Textual is imported, so the two overlap.
+    from screens.scan_process import ScanProcess
+
+    scan = ScanProcess(repo, artifact)
     from screens.app import run_wizard
 
-    return run_wizard(args.repo, artifact=args.artifact)
+    return run_wizard(repo, artifact, scan)
+
+
+def _cmd_tui(args: argparse.Namespace) -> int:
+    return _open_wizard(args.repo, args.artifact)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -172,9 +180,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"demo repository: {target}", file=sys.stderr)
     if args.no_tui:
         return 0
-    from screens.app import run_wizard
-
-    return run_wizard(str(target), artifact=None)
+    return _open_wizard(str(target), None)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

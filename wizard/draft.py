@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -31,7 +31,9 @@ from wizard.record.answers import (
 from wizard.record.content import Decision
 from wizard.record.errors import AnswersError
 from wizard.record.store import replace_file
-from wizard.record.write import DecisionRequest, refusal
+
+if TYPE_CHECKING:
+    from wizard.record.write import DecisionRequest
 
 SCHEMA = "release-gate.draft/v1"
 STATUSES = ("met", "not-met", "needs-review")
@@ -192,6 +194,10 @@ def decision_request(
     decision: Decision,
 ) -> DecisionRequest:
     """The request `wizard.record.write_decision` takes, built from the draft's answers."""
+    # Imported here: the record writer (and the verifier it needs) is not needed until the
+    # review is decided, and the wizard's screens import this module at start.
+    from wizard.record.write import DecisionRequest
+
     return DecisionRequest(
         scan=scan,
         config=config,
@@ -213,6 +219,8 @@ def change_refusal(
     """
     if missing(draft, evaluation):
         return "every gate needs a complete sign-off first"
+    from wizard.record.write import refusal
+
     return refusal(decision_request(draft, scan, config, spec, evaluation, "change"))
 
 

@@ -27,11 +27,11 @@ from wizard.draft import (
     signoffs,
     verdict_changes,
 )
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.model import CANDIDATES, CandidateEvaluation, GateResult, Status
 from wizard.gates.spec import GATE_IDS
 from wizard.record.answers import Person
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 ROOT = "/srv/repos/dashboard"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.model import RequirementResult
 from wizard.sample import SEED_FILES, build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 
 def declared_canonical(tmp_path: Path, canonical: str | None) -> dict[str, RequirementResult]:

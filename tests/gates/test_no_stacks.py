@@ -6,10 +6,10 @@ from pathlib import Path
 
 from tests.helpers import context_for
 from wizard.config import Config, load_config_text
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.model import RequirementResult
 from wizard.sample import SEED_FILES, build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 from wizard.scan.tofu import scan_stacks
 
 SEED_CONFIG = SEED_FILES[".release-gate.yaml"]

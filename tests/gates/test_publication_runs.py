@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import RepoFactory
-from wizard.gates import evaluate, load_spec
 from wizard.gates.checks.runs import commit_style, written_on
-from wizard.scan import scan_repository
+from wizard.gates.engine import evaluate, load_spec
+from wizard.scan.repository import scan_repository
 
 ON_MAIN_AND_TAGS = 'push:\n    branches: [main]\n    tags: ["v*"]\n  pull_request:'
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.render import markdown_report
 from wizard.sample import SEED_FILES, build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 HOSTILE_TEXT = "Provenance <img src=x onerror=alert(1)> | *bold* `tick` [link](http://x)"
 EXTRA = f"""

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.model import CandidateEvaluation
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 NON_CURRENT = ("nix-image", "nix-derivation", "dual")
 

@@ -9,8 +9,8 @@ import pytest
 
 from wizard.cli import main
 from wizard.config import load_config_text
-from wizard.gates import SpecError, load_spec
-from wizard.gates.spec import GATE_IDS
+from wizard.gates.engine import load_spec
+from wizard.gates.spec import GATE_IDS, SpecError
 from wizard.sample import SEED_FILES, build_seed_repo
 
 EXTRA = """

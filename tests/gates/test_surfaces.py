@@ -6,9 +6,9 @@ from pathlib import Path
 
 from tests.gates.variants import NIX_RELEASE_WORKFLOW
 from wizard.authority import release_surfaces
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.sample import build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 
 def test_release_surfaces_group_what_publishes_by_kind(seed_repo: Path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.gates.variants import NIX_RELEASE_WORKFLOW
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.model import RequirementResult
 from wizard.sample import SEED_FILES, build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 FLAKE = SEED_FILES["flake.nix"]
 NIX_CI = SEED_FILES[".github/workflows/nix.yml"]

@@ -10,10 +10,10 @@ from tests.gates.variants import (
     ONBOARDING_WITH_NIX_BUILD,
     without_cosign,
 )
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.gates.model import CandidateEvaluation
 from wizard.sample import build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 
 def evaluate_repo(path: Path, candidate: str) -> CandidateEvaluation:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.hostile.corpus import Case, build_case, case
 from wizard.sample import build_seed_repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 
 class Corpus:

@@ -15,8 +15,8 @@ from wizard.cli import main
 from wizard.facts import Problem
 from wizard.report import scan_report
 from wizard.sample import commit_files
-from wizard.scan import scan_repository
 from wizard.scan.docs import DocTerms, scan_docs
+from wizard.scan.repository import scan_repository
 from wizard.scan.tofu import scan_stacks
 from wizard.scan.workflows import scan_workflows
 from wizard.yamlsafe import YamlProblem, load_yaml

@@ -26,9 +26,9 @@ from wizard.limits import (
     MAX_YAML_DEPTH,
     MAX_YAML_NODES,
 )
-from wizard.scan import scan_repository
 from wizard.scan.docs import DocTerms, scan_docs
 from wizard.scan.flake import scan_flake
+from wizard.scan.repository import scan_repository
 from wizard.scan.workflows import scan_workflows
 from wizard.yamlsafe import YamlProblem, load_yaml
 

@@ -10,10 +10,10 @@ import pytest
 
 from tests.record.conftest import RECORDS, SignedRepo, allowed_line, git
 from wizard.cli import main
-from wizard.gates import evaluate, load_spec
+from wizard.gates.engine import evaluate, load_spec
 from wizard.record.answers import load_answers
 from wizard.record.write import DecisionRequest, write_decision
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 
 def decide(repo: SignedRepo, *extra: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import RepoFactory
 from tests.scan.workflow_support import scan, workflow
 from wizard.facts import Problem
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 WF = ".github/workflows/publish.yml"
 # GitHub's starter workflow for publishing a Docker image (abridged).

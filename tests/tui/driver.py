@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from screens.app import ReleaseGateApp
 from screens.gate import GateScreen
+from screens.start import StartScreen
 from screens.toggles import Choice
 
 # Rich's SVG export draws each run of text at x = column * 12.2 on a numbered line.
@@ -36,6 +37,11 @@ def screen_text(app: App[Any]) -> str:
 
 
 async def scanned(app: ReleaseGateApp, pilot: Pilot[int]) -> None:
+    """Wait until the start screen's scan has ended and what it found is on screen (the scan's
+    worker may not have started yet when the test begins)."""
+    start = app.screen_stack[0]
+    assert isinstance(start, StartScreen), start
+    await until(pilot, lambda: not start.scanning, timeout=30)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from screens.app import ReleaseGateApp
-from tests.tui.driver import answer
+from tests.tui.driver import answer, scanned
 from wizard.sample import build_seed_repo
 
 SIZE = (120, 40)
@@ -34,7 +35,7 @@ def wizard(repo: Path) -> ReleaseGateApp:
 
 
 async def settle(pilot: Pilot[int]) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await scanned(cast(ReleaseGateApp, pilot.app), pilot)
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()

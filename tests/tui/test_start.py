@@ -3,67 +3,124 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
+import signal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import OptionList, ProgressBar
 
-import screens.review
+import screens.app
 from screens.app import ReleaseGateApp, run_wizard
 from screens.gate import GateScreen
+from screens.scan_process import Loaded, ScanProcess
 from screens.start import StartScreen
 from tests.conftest import RepoFactory
 from tests.tui.driver import scanned, screen_text, until
-from wizard.facts import ScanResult
-from wizard.scan import scan_repository
+from tests.tui.test_scan_process import STUCK, use_child
+from wizard.cli import main
 
 
 def test_esc_cancels_a_running_scan_and_r_scans_again(
     seed_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The real scan, held after its first stage until the test has pressed Esc."""
-    reached, release = threading.Event(), threading.Event()
-
-    def held_scan(
-        path: str, artifact: str | None, progress: Callable[[str, float], None], **kw: Any
-    ) -> ScanResult:
-        def report(stage: str, fraction: float) -> None:
-            progress(stage, fraction)
-            if stage == "workflows" and not release.is_set():
-                reached.set()
-                release.wait(10)
-
-        return scan_repository(path, artifact=artifact, progress=report, **kw)
-
-    monkeypatch.setattr(screens.review, "scan_repository", held_scan)
+    """The first scan's child reports one stage and hangs; Esc must end it at once."""
+    started = use_child(monkeypatch, STUCK)
 
     async def drive() -> None:
         app = ReleaseGateApp(str(seed_repo))
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, reached.is_set)
-            await pilot.pause()
             screen = app.screen
             assert isinstance(screen, StartScreen)
+            progress = screen.query_one("#scan-progress", ProgressBar)
+            await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+            await pilot.pause()
             text = screen_text(app)
             assert "Scanning " + str(seed_repo) in text
             assert "workflows" in text and "Esc cancels the scan." in text
-            assert screen.query_one("#scan-progress", ProgressBar).progress == pytest.approx(1 / 7)
             await pilot.press("escape")
-            await pilot.pause()
-            release.set()
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert "Scan cancelled." in screen_text(app)
+            assert started[0].returncode == -signal.SIGKILL
             assert app.review is None
+            monkeypatch.undo()
             await pilot.press("r")
             await scanned(app, pilot)
             assert app.review is not None
             assert "Choose what to review (↑ ↓, Enter):" in screen_text(app)
 
     asyncio.run(drive())
+
+
+def test_quitting_while_scanning_ends_the_scan(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = use_child(monkeypatch, STUCK)
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo))
+        async with app.run_test(size=(100, 30)) as pilot:
+            progress = app.screen.query_one("#scan-progress", ProgressBar)
+            await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+            await pilot.press("ctrl+q")
+
+    asyncio.run(drive())
+    # Killed, not ended by itself after its sleep.
+    assert started[0].poll() == -signal.SIGKILL
+
+
+def test_a_scan_that_dies_is_said_on_screen(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_child(monkeypatch, "import os; os.abort()")
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await scanned(app, pilot)
+            text = screen_text(app)
+            assert "The scan failed unexpectedly: the scan process ended without a result" in text
+            assert f"(killed by signal {signal.SIGABRT.value})" in text
+            assert "Press r to scan again, Ctrl+Q to quit." in text
+
+    asyncio.run(drive())
+
+
+def test_the_scan_started_before_the_app_is_its_first_scan(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early = ScanProcess(str(seed_repo), None)
+    started = use_child(monkeypatch, STUCK)
+
+    async def drive() -> None:
+        app = ReleaseGateApp(str(seed_repo), scan=early)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await scanned(app, pilot)
+            assert app.review is not None and started == []
+            await pilot.press("r")
+            progress = app.screen.query_one("#scan-progress", ProgressBar)
+            await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+            assert len(started) == 1
+
+    asyncio.run(drive())
+
+
+def test_the_command_line_starts_the_scan_before_the_app(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[tuple[str, str | None, ScanProcess | None]] = []
+
+    def run(repo: str, artifact: str | None, scan: ScanProcess | None = None) -> int:
+        given.append((repo, artifact, scan))
+        return 1
+
+    monkeypatch.setattr(screens.app, "run_wizard", run)
+    assert main([str(seed_repo), "--artifact", "runner-dashboard"]) == 1
+    [(repo, artifact, scan)] = given
+    assert (repo, artifact) == (str(seed_repo), "runner-dashboard")
+    assert scan is not None
+    last = list(scan.events())[-1]
+    assert isinstance(last, Loaded) and last.review.scan.artifact == "runner-dashboard"
 
 
 def test_not_a_repository_is_one_sentence_and_quitting_returns_1(tmp_path: Path) -> None:
@@ -86,6 +143,8 @@ def test_not_a_repository_is_one_sentence_and_quitting_returns_1(tmp_path: Path)
 def test_run_wizard_exit_code_says_whether_a_record_was_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, result: int | None, code: int
 ) -> None:
+    """The app is not run here, so the scan started for it is never read: it must not outlive
+    the call."""
     seen: list[tuple[str, str | None]] = []
 
     def run(self: ReleaseGateApp) -> int | None:
@@ -93,8 +152,11 @@ def test_run_wizard_exit_code_says_whether_a_record_was_written(
         return result
 
     monkeypatch.setattr(ReleaseGateApp, "run", run)
-    assert run_wizard(str(tmp_path), "runner-dashboard") == code
+    started = use_child(monkeypatch, STUCK)
+    scan = ScanProcess(str(tmp_path), "runner-dashboard")
+    assert run_wizard(str(tmp_path), "runner-dashboard", scan) == code
     assert seen == [(str(tmp_path), "runner-dashboard")]
+    assert started[0].poll() == -signal.SIGKILL
 
 
 def test_without_a_current_authority_confirming_is_not_offered(make_repo: RepoFactory) -> None:

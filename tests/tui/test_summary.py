@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
+import screens.review
 import screens.summary
-import wizard.draft
+import wizard.record.write
 from screens.app import ReleaseGateApp
 from screens.gate import GateScreen
 from screens.modals import ConfirmModal, MessageModal
@@ -31,10 +32,11 @@ def test_an_error_while_checking_the_change_is_shown_and_keep_can_be_written(
     """What the core raised while looking for the record in force (here: unusable trust
     roots) is shown literally; the app lives on and "keep" can still be recorded."""
 
-    def unusable(request: DecisionRequest) -> str | None:
+    def unusable(*args: object) -> str | None:
         raise RecordUnusable(".github/allowed_signers:1: [bold]not[/] a key")
 
-    monkeypatch.setattr(wizard.draft, "refusal", unusable)
+    # Only the check of "change" fails; writing "keep" looks for the record in force again.
+    monkeypatch.setattr(screens.review, "change_refusal", unusable)
 
     async def drive() -> None:
         app = ReleaseGateApp(str(seed_repo))
@@ -70,7 +72,7 @@ def test_the_change_is_checked_in_a_worker_and_writing_waits_for_it(
         release.wait(10)
         return refusal(request)
 
-    monkeypatch.setattr(wizard.draft, "refusal", slow)
+    monkeypatch.setattr(wizard.record.write, "refusal", slow)
 
     async def drive() -> None:
         app = ReleaseGateApp(str(seed_repo))

@@ -12,7 +12,7 @@ from wizard.check.findings import CheckResult, Finding
 from wizard.record.lookup import find_authorising
 from wizard.record.verify import default_trust
 from wizard.repo import Repo
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 __all__ = ["CheckResult", "Finding", "run_check"]
 

@@ -16,7 +16,7 @@ from wizard.facts import ScanResult
 from wizard.record.store import ENVELOPE_SUFFIX
 from wizard.record.verify import Trust
 from wizard.repo import Repo, RepoError, run_git
-from wizard.scan import scan_repository
+from wizard.scan.repository import scan_repository
 
 
 def show(repo: Repo, ref: str, path: str) -> str | None:

@@ -1,0 +1,194 @@
+"""The scan's child process: progress and the review come back over a pipe, failures are said in
+a sentence, cancelling ends the child at once, and nothing of the repository is imported."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import screens.loader
+import screens.scan_process
+from screens.scan_process import (
+    Crashed,
+    Event,
+    Failed,
+    Loaded,
+    Progress,
+    ScanProcess,
+    frame_writer,
+    read_frames,
+    serve,
+)
+from tests.conftest import RepoFactory
+from wizard.repo import RepoError
+
+# A stand-in child: reports one stage, then waits to be killed (exiting by itself after 20 s
+# tells a test that it was not).
+STUCK = (
+    "import sys, time\n"
+    "from screens.scan_process import Progress, frame_writer\n"
+    "frame_writer(sys.stdout.buffer)(Progress('workflows', 1 / 7))\n"
+    "time.sleep(20)\n"
+)
+
+
+def use_child(monkeypatch: pytest.MonkeyPatch, script: str) -> list[subprocess.Popen[bytes]]:
+    """Run `script` as the scan's child; returns the list the started processes are put in."""
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def command(repo: str, artifact: str | None) -> list[str]:
+        return [sys.executable, "-c", script]
+
+    def record(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        process = popen(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(process)
+        return process  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(screens.scan_process, "child_command", command)
+    monkeypatch.setattr(screens.scan_process.subprocess, "Popen", record)
+    return started
+
+
+def test_the_seed_reports_every_stage_then_its_review(seed_repo: Path) -> None:
+    scan = ScanProcess(str(seed_repo), None)
+    events = list(scan.events())
+    progress = [e for e in events if isinstance(e, Progress)]
+    assert [p.stage for p in progress] == [
+        "listing files", "workflows", "flake", "stacks", "docs", "owners", "facts", "done",
+    ]
+    assert [p.fraction for p in progress] == sorted(p.fraction for p in progress)
+    last = events[-1]
+    assert isinstance(last, Loaded)
+    assert last.review.scan.repo.root == str(seed_repo)
+    assert last.review.scan.authority.current == "dockerfile-image"
+    assert last.review.evaluations["dockerfile-image"].current
+    assert not scan.running and not scan.cancelled
+
+
+def test_the_artifact_is_passed_to_the_child(seed_repo: Path) -> None:
+    last = list(ScanProcess(str(seed_repo), "something-else").events())[-1]
+    assert isinstance(last, Loaded)
+    assert last.review.scan.artifact == "something-else"
+    assert last.review.scan.artifact_source == "--artifact"
+
+
+def test_not_a_repository_is_a_failure_in_one_sentence(tmp_path: Path) -> None:
+    assert list(ScanProcess(str(tmp_path), None).events()) == [
+        Failed(f"{tmp_path} is not inside a git repository")
+    ]
+
+
+def test_a_child_that_dies_without_a_result_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_child(monkeypatch, "import sys; sys.exit(3)")
+    assert list(ScanProcess(str(tmp_path), None).events()) == [
+        Crashed("the scan process ended without a result (exit status 3)")
+    ]
+
+
+def test_cancelling_kills_the_child_and_ends_the_events_without_a_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = use_child(monkeypatch, STUCK)
+    scan = ScanProcess(str(tmp_path), None)
+    events = scan.events()
+    assert next(events) == Progress("workflows", 1 / 7)
+    scan.cancel()
+    assert list(events) == []
+    assert scan.cancelled and not scan.running
+    assert started[0].returncode == -signal.SIGKILL
+
+
+def test_a_frame_cut_off_is_dropped() -> None:
+    out = io.BytesIO()
+    send = frame_writer(out)
+    send(Progress("workflows", 0.5))
+    send(Failed("a sentence"))
+    whole = out.getvalue()
+    assert len(list(read_frames(io.BytesIO(whole)))) == 2
+    assert len(list(read_frames(io.BytesIO(whole[:-1])))) == 1
+    assert list(read_frames(io.BytesIO(whole[:2]))) == []
+
+
+def served(repo: str) -> list[Event]:
+    events: list[Event] = []
+    serve(events.append, repo, None)
+    return events
+
+
+def test_a_bug_in_the_scan_is_reported_with_its_type(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(screens.loader, "load_review", broken)
+    assert served(str(seed_repo)) == [Crashed("ValueError: boom")]
+
+
+def test_a_whole_run_error_is_a_failure_not_a_crash(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise RepoError("git could not read the index")
+
+    monkeypatch.setattr(screens.loader, "load_review", unreadable)
+    assert served(str(seed_repo)) == [Failed("git could not read the index")]
+
+
+def test_output_printed_in_the_child_does_not_corrupt_the_frames(
+    seed_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    noisy = tmp_path / "noisy.py"
+    noisy.write_text(
+        "import sys\n"
+        "import screens.loader\n"
+        "from screens.scan_process import main\n"
+        "load = screens.loader.load_review\n"
+        "def noisy(*args, **kwargs):\n"
+        "    print('a library writing to stdout', flush=True)\n"
+        "    sys.stdout.buffer.write(b'\\x00\\x00\\x00\\x05junk')\n"
+        "    return load(*args, **kwargs)\n"
+        "screens.loader.load_review = noisy\n"
+        "sys.exit(main(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
+
+    def command(repo: str, artifact: str | None) -> list[str]:
+        return [sys.executable, str(noisy), repo]
+
+    monkeypatch.setattr(screens.scan_process, "child_command", command)
+    last = list(ScanProcess(str(seed_repo), None).events())[-1]
+    assert isinstance(last, Loaded)
+
+
+def test_modules_in_the_repository_are_never_imported(
+    make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child runs with the repository as its working directory; a `screens/` or `wizard/`
+    there must not shadow the tool's own."""
+    marker = tmp_path / "imported"
+    plant = f"open({str(marker)!r}, 'w').write('x')\n"
+    repo = make_repo(
+        {
+            "README.md": "# hostile\n",
+            "screens/__init__.py": plant,
+            "screens/scan_process.py": plant,
+            "screens/loader.py": plant,
+            "wizard/__init__.py": plant,
+            "sitecustomize.py": plant,
+        }
+    )
+    monkeypatch.chdir(repo)
+    last = list(ScanProcess(".", None).events())[-1]
+    assert isinstance(last, Loaded), last
+    assert last.review.scan.repo.root == os.fspath(repo)
+    assert not marker.exists()

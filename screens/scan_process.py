@@ -21,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,8 +29,13 @@ if TYPE_CHECKING:
 
 HEADER = struct.Struct(">I")
 # Not `-m screens.scan_process`: the events must be pickled as this module's classes, not
-# `__main__`'s.
-CHILD = "import sys; from screens.scan_process import main; sys.exit(main(sys.argv[1:]))"
+# `__main__`'s. The first argument is where this program's packages are, so the child imports
+# the same code as the UI even when it is not installed (a source tree, a zipapp).
+CHILD = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from screens.scan_process import main; sys.exit(main(sys.argv[2:]))"
+)
+PACKAGES = str(Path(__file__).resolve().parent.parent)
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ Event = Progress | Loaded | Failed | Crashed
 def child_command(repo: str, artifact: str | None) -> list[str]:
     """The command line of the child. `-P`: the working directory (often the repository under
     review) is not put on `sys.path`, so a `wizard/` or `screens/` in it is never imported."""
-    command = [sys.executable, "-P", "-c", CHILD, repo]
+    command = [sys.executable, "-P", "-c", CHILD, PACKAGES, repo]
     return command if artifact is None else [*command, artifact]
 
 

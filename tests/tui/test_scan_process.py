@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -192,3 +193,34 @@ def test_modules_in_the_repository_are_never_imported(
     assert isinstance(last, Loaded), last
     assert last.review.scan.repo.root == os.fspath(repo)
     assert not marker.exists()
+
+
+def test_the_child_imports_the_same_code_as_the_ui(seed_repo: Path, tmp_path: Path) -> None:
+    """A copy of the program that is not installed (a source tree, say) scans with its own
+    code, not with the installed one: the copy's loader leaves a mark when the child imports it."""
+    source = tmp_path / "source"
+    for package in ("screens", "wizard"):
+        shutil.copytree(
+            Path(screens.scan_process.__file__).parent.parent / package,
+            source / package,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    marker = tmp_path / "copy-imported"
+    loader = source / "screens" / "loader.py"
+    loader.write_text(
+        loader.read_text(encoding="utf-8") + f"\nopen({str(marker)!r}, 'w').write('x')\n",
+        encoding="utf-8",
+    )
+    ui = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(source)!r})\n"
+        "from screens.scan_process import Loaded, ScanProcess\n"
+        f"assert sys.modules['screens'].__path__[0].startswith({str(source)!r})\n"
+        f"events = list(ScanProcess({str(seed_repo)!r}, None).events())\n"
+        "print(type(events[-1]).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-P", "-c", ui], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "Loaded"
+    assert marker.exists()

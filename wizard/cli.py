@@ -1,7 +1,8 @@
 """Command line: `release-gate [REPO]` opens the wizard; subcommands run headless.
 
-Textual is imported lazily, only by the commands that open the TUI, so `scan`, `gates`, `decide`,
-`verify` and `check` stay fast and importable in CI without a terminal.
+Each command imports what it needs when it runs: Textual only for the commands that open the
+TUI, so `scan`, `gates`, `decide`, `verify` and `check` stay fast and importable in CI without a
+terminal; and nothing of the core before the wizard has started its scan's process.
 """
 
 from __future__ import annotations
@@ -13,12 +14,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wizard.config import Config, ConfigError
-from wizard.gates.model import CANDIDATES
-from wizard.gates.spec import SpecError
-from wizard.record.errors import AnswersError, CommitError, DecisionRefused, RecordUnusable
-from wizard.repo import RepoError
-from wizard.signing.errors import SigningError
 from wizard.text import printable
 
 Handler = Callable[[argparse.Namespace], int]
@@ -64,7 +59,9 @@ def _cmd_gates(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Any]]:
+    from wizard.config import Config
     from wizard.gates.engine import evaluate, load_spec
+    from wizard.gates.model import CANDIDATES
     from wizard.scan.repository import scan_repository
 
     result = scan_repository(args.repo, artifact=args.artifact)
@@ -211,6 +208,8 @@ def _add_repo(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from wizard.gates.model import CANDIDATES
+
     parser = argparse.ArgumentParser(
         prog="release-gate",
         description="Review the six gates of a release-authority change and record the decision.",
@@ -298,6 +297,25 @@ def _tui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_code(exc: Exception) -> int | None:
+    """2 for input the run cannot go on with, 1 for a refused or failed decision; None for a bug.
+
+    Imported here, once a command has failed, so that starting a command loads none of them."""
+    from wizard.config import ConfigError
+    from wizard.gates.spec import SpecError
+    from wizard.record.errors import AnswersError, CommitError, DecisionRefused, RecordUnusable
+    from wizard.repo import RepoError
+    from wizard.signing.errors import SigningError
+
+    if isinstance(
+        exc, UsageError | RepoError | ConfigError | SpecError | AnswersError | RecordUnusable
+    ):
+        return 2
+    if isinstance(exc, DecisionRefused | CommitError | SigningError):
+        return 1
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     positional = [a for a in arguments if not a.startswith("-")]
@@ -314,21 +332,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         return handler(args)
-    except (UsageError, RepoError, ConfigError, SpecError, AnswersError, RecordUnusable) as exc:
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        code = _exit_code(exc)
+        if code is None:
+            raise
         if debug:
             traceback.print_exc()
         _say(f"release-gate: {exc}", error=True)
-        return 2
-    except (DecisionRefused, CommitError, SigningError) as exc:
-        if debug:
-            traceback.print_exc()
-        _say(f"release-gate: {exc}", error=True)
-        return 1
+        return code
     except KeyboardInterrupt:
         print("release-gate: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

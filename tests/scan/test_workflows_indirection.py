@@ -493,3 +493,66 @@ runs:
             "their defaults",
         ),
     ]
+
+
+def test_a_push_hidden_by_a_shell_syntax_error_is_a_problem(make_repo: RepoFactory) -> None:
+    """Inline and in a called script: the line of the error, and the line the parser lost."""
+    repo = make_repo(
+        {
+            ".github/workflows/release.yml": workflow(
+                "jobs:\n"
+                "  publish:\n"
+                "    runs-on: ubuntu-latest\n"
+                "    steps:\n"
+                "      - run: |\n"
+                "          echo \"building\n"
+                "          docker push ghcr.io/acme/app:1\n"
+                "      - run: ./scripts/ci/publish.sh\n"
+            ),
+            "scripts/ci/publish.sh": (
+                "#!/bin/sh\n"
+                "case \"$1\" in\n"
+                "  release) echo go;;\n"
+                "cosign sign ghcr.io/acme/app:1\n"
+            ),
+        }
+    )
+    _, problems = scan(repo)
+    found = sorted((p.path, p.line, p.message) for p in problems)
+    assert found == [
+        (
+            ".github/workflows/release.yml", 9,
+            "`docker` here was not read as a command: the shell parser lost track of the script "
+            "from line 8 (a syntax error?), so what this line does is not counted",
+        ),
+        (
+            "scripts/ci/publish.sh", 4,
+            "`cosign` here was not read as a command: the shell parser lost track of the script "
+            "from line 2 (a syntax error?), so what this line does is not counted",
+        ),
+    ]
+
+
+def test_a_script_runs_in_the_interpreter_its_first_line_names(make_repo: RepoFactory) -> None:
+    """Read as shell: no `#!`, a POSIX shell, or one found through `env` (with options); not
+    read: tclsh, fish, csh, whose names merely end in "sh"."""
+    scripts = {
+        "scripts/plain.sh": "docker push ghcr.io/acme/plain:1\n",
+        "scripts/env-s.sh": "#!/usr/bin/env -S bash -eu\ndocker push ghcr.io/acme/env-s:1\n",
+        "scripts/zsh.sh": "#!/usr/bin/env zsh\ndocker push ghcr.io/acme/zsh:1\n",
+        "scripts/tcl.sh": "#!/usr/bin/tclsh\nexec docker push ghcr.io/acme/tcl:1\n",
+        "scripts/fish.sh": "#!/usr/bin/fish\ndocker push ghcr.io/acme/fish:1\n",
+        "scripts/csh.sh": "#!/bin/csh\ndocker push ghcr.io/acme/csh:1\n",
+    }
+    steps = "".join(f"      - run: ./{path}\n" for path in scripts)
+    repo = make_repo(
+        {
+            WF: workflow(f"jobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n{steps}"),
+            **scripts,
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    assert sorted(p.image for p in result.publications) == [
+        "ghcr.io/acme/env-s", "ghcr.io/acme/plain", "ghcr.io/acme/zsh",
+    ]

@@ -152,3 +152,27 @@ def test_scope_resolves_only_static_contexts() -> None:
     assert scope.resolve(text) == "ghcr.io/a/api-linux:${{ github.sha }}"
     assert scope.resolve("${{ inputs['name'] }}") == "api"
     assert split_list("a, b\n${{ format('c,d') }}\n\n") == ["a", "b", "${{ format('c,d') }}"]
+
+
+def test_a_syntax_error_that_hides_a_release_tool_is_located() -> None:
+    script = parse_script(
+        "case \"$MODE\" in\n"
+        "  release) echo go;;\n"
+        "echo pushing\n"
+        "docker push ghcr.io/acme/app:1\n"
+    )
+    assert script.syntax_error == 1
+    assert script.unread_tools == [(4, "docker")]
+
+
+def test_a_syntax_error_that_loses_nothing_names_no_tool() -> None:
+    """tree-sitter-bash rejects some valid POSIX forms (`for f do`); what it read is complete."""
+    script = parse_script("for image do\n  docker push \"$image\"\ndone\n# cosign later\n")
+    assert script.syntax_error == 1
+    assert (2, "docker") in [(c.line, c.name) for c in script.commands]
+    assert script.unread_tools == []
+
+
+def test_a_script_without_errors_has_none() -> None:
+    script = parse_script("docker build -t x .\ndocker push x\n")
+    assert script.syntax_error is None and script.unread_tools == []

@@ -24,24 +24,31 @@ from wizard.scan.items import (
     RunDefaults,
     normal_path,
 )
-from wizard.scan.shell import ShellCommand, ShellScript, parse_script
+from wizard.scan.shell import RELEASE_TOOLS, ShellCommand, ShellScript, parse_script
 from wizard.scan.triggers import input_defaults
 from wizard.yamlsafe import YMap, YSeq, YStr
 
 # Only scripts that mention one of these can push, scan, sign, export or call another script.
-_WORTH_PARSING = re.compile(
-    r"docker|podman|buildah|skopeo|crane|nix|cachix|attic|cosign|notation|trivy|grype|snyk|syft"
-    r"|GITHUB_ENV|source|\bsh\b|bash|/|\.\s"
-)
+_WORTH_PARSING = re.compile("|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|/|\.\s")
 _POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 _WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
-_SHEBANG_SHELL = re.compile(r"^#!\s*\S*?(?:/env\s+)?(?:\S*/)?(?:ba|da|z|k)?sh\b")
 
 
 def is_posix_shell(shell: str) -> bool:
     first = shell.split()[0] if shell.split() else ""
     return posixpath.basename(first) in _POSIX_SHELLS
+
+
+def runs_in_posix_shell(text: str) -> bool:
+    """A script without a `#!` line runs in the calling shell; with one, in its interpreter,
+    looked up through `env` (its options and VAR=value words skipped) when that is how."""
+    if not text.startswith("#!"):
+        return True
+    words = text[2:].split("\n", 1)[0].split()
+    if words and posixpath.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    return bool(words) and is_posix_shell(words[0])
 
 
 def script_target(command: ShellCommand) -> str | None:
@@ -212,6 +219,16 @@ class StepReader:
         exports: dict[str, str],
         items: list[Item],
     ) -> None:
+        if script.unread_tools and script.syntax_error is not None:
+            # Only then: the shell parser also stumbles on valid scripts, which is noise
+            # unless something that matters may have been lost.
+            line, tool = script.unread_tools[0]
+            self.problem(
+                frame.path, line + offset,
+                f"`{tool}` here was not read as a command: the shell parser lost track of the "
+                f"script from line {script.syntax_error + offset} (a syntax error?), so what "
+                "this line does is not counted",
+            )
         if script.oversized:
             self.problem(
                 frame.path, script.oversized[0] + offset,
@@ -276,7 +293,7 @@ class StepReader:
             return self.scripts[path]
         text = self.ctx.read_text(path)
         script = None
-        if text is not None and (not text.startswith("#!") or _SHEBANG_SHELL.match(text)):
+        if text is not None and runs_in_posix_shell(text):
             script = self._parse(text, path, None)
         self.scripts[path] = script
         return script

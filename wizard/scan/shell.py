@@ -3,7 +3,8 @@
 tree-sitter-bash parses the script. GitHub expressions (`${{ … }}`) are not shell and their quotes
 would confuse the parser, so each is swapped for an opaque word first and restored in every word
 extracted; line numbers stay those of the original text. Broken scripts give ERROR nodes: whatever
-parsed is still returned, nothing raises.
+parsed is still returned with the line of the first error (the parser may have lost commands
+after it), nothing raises.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from wizard.scan.expressions import ascii_int, substitute_bounded
+from wizard.scan.shell_mask import MaskedScript, mask_expressions
 
 _PARSER = Parser(Language(tree_sitter_bash.language()))
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
+# The commands that publish, sign or scan an artifact.
+RELEASE_TOOLS = (
+    "docker", "podman", "buildah", "skopeo", "crane", "nix", "cachix", "attic", "cosign",
+    "notation", "trivy", "grype", "snyk", "syft",
+)
+_RELEASE_TOOL = re.compile(r"\b(" + "|".join(RELEASE_TOOLS) + r")\b")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _BACKSLASH = re.compile(r"\\(.)", re.S)
@@ -61,6 +68,11 @@ class ShellScript:
     assignments: dict[str, list[tuple[int, str | None]]]
     # Lines of assignments whose value would grow past MAX_RESOLVED_CHARS (kept as unknown).
     oversized: list[int] = field(default_factory=list)
+    # Line of the first syntax error, where the parser may have lost or cut commands.
+    syntax_error: int | None = None
+    # From that line on: lines naming a release tool that no command read there names, with the
+    # tool (what a syntax error may have hidden).
+    unread_tools: list[tuple[int, str]] = field(default_factory=list)
 
     def variable(self, name: str, position: int) -> tuple[bool, str | None]:
         """(assigned before `position`, its literal value or None when it is computed)."""
@@ -88,55 +100,6 @@ def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
     """`expand`, with `text` as written when the result would be too long."""
     expanded = expand(text, lookup)
     return text if expanded is None else expanded
-
-
-@dataclass
-class _Masked:
-    text: str
-    expressions: list[str]
-    marker: str
-    # Masked rows holding a multi-line expression, and the newlines removed up to and including it:
-    # every later row moves down by that many in the original text.
-    shift_rows: list[int]
-    shift_totals: list[int]
-
-    def restore(self, word: str) -> str:
-        if self.marker not in word:
-            return word
-        pattern = re.compile(re.escape(self.marker) + r"(\d+)_")
-        return pattern.sub(lambda m: self.expressions[int(m.group(1))], word)
-
-    def original_line(self, row: int) -> int:
-        """1-based line in the original text of a 0-based row of the masked text."""
-        index = bisect_left(self.shift_rows, row) - 1
-        return row + 1 + (self.shift_totals[index] if index >= 0 else 0)
-
-
-def _mask(text: str) -> _Masked:
-    marker = "__GHX"
-    while marker in text:
-        marker += "X"
-    expressions: list[str] = []
-    pieces: list[str] = []
-    rows: list[int] = []
-    totals: list[int] = []
-    masked_row = 0
-    removed = 0
-    last = 0
-    for match in _EXPRESSION.finditer(text):
-        expression = match.group(0)
-        masked_row += text.count("\n", last, match.start())
-        pieces.append(text[last : match.start()])
-        pieces.append(f"{marker}{len(expressions)}_")
-        expressions.append(expression)
-        last = match.end()
-        newlines = expression.count("\n")
-        if newlines:
-            removed += newlines
-            rows.append(masked_row)
-            totals.append(removed)
-    pieces.append(text[last:])
-    return _Masked("".join(pieces), expressions, marker, rows, totals)
 
 
 def _ascii(text: str) -> bytes:
@@ -220,7 +183,7 @@ class _Context:
 
 
 class _Reader:
-    def __init__(self, masked: _Masked) -> None:
+    def __init__(self, masked: MaskedScript) -> None:
         self.masked = masked
         self.commands: list[ShellCommand] = []
         self.assignments: dict[str, list[tuple[int, str | None]]] = {}
@@ -374,10 +337,46 @@ class _Reader:
         return [(c, inherited) for c in parts]
 
 
+def _first_error_row(root: Node) -> int | None:
+    """0-based row of the first syntax error, following only subtrees holding one: where an
+    ERROR node starts, or where the construct starts that misses a token (`fi`, a quote)."""
+    node = root
+    while node.has_error:
+        if node.is_error:
+            return node.start_point.row
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None or child.is_missing:
+            return node.start_point.row
+        node = child
+    return None
+
+
 def parse_script(text: str) -> ShellScript:
     """Every command of `text` (lines 1-based within `text`); never raises on bad input."""
-    masked = _mask(text)
+    masked = mask_expressions(text)
     tree = _PARSER.parse(_ascii(masked.text))
     reader = _Reader(masked)
     reader.read(tree.root_node)
-    return ShellScript(reader.commands, reader.assignments, reader.oversized)
+    row = _first_error_row(tree.root_node)
+    if row is None:
+        return ShellScript(reader.commands, reader.assignments, reader.oversized)
+    error = masked.original_line(row)
+    return ShellScript(
+        reader.commands,
+        reader.assignments,
+        reader.oversized,
+        error,
+        _unread_tools(text, error, reader.commands),
+    )
+
+
+def _unread_tools(text: str, first: int, commands: list[ShellCommand]) -> list[tuple[int, str]]:
+    read: dict[int, set[str]] = {}
+    for command in commands:
+        read.setdefault(command.line, set()).update(command.words)
+    unread = []
+    for number, line in enumerate(text.splitlines()[first - 1 :], start=first):
+        match = _RELEASE_TOOL.search(line.split("#", 1)[0])
+        if match and match.group(1) not in read.get(number, ()):
+            unread.append((number, match.group(1)))
+    return unread

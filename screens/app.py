@@ -156,9 +156,5 @@ class ReleaseGateApp(App[int]):
 
 def run_wizard(repo: str, artifact: str | None, scan: ScanProcess | None = None) -> int:
     """Open the wizard on `repo`; 0 when a decision record was written, 1 otherwise."""
-    try:
-        result = ReleaseGateApp(repo, artifact, scan=scan).run()
-    finally:
-        if scan is not None:  # the app may have ended before it used the scan
-            scan.cancel()
+    result = ReleaseGateApp(repo, artifact, scan=scan).run()
     return 0 if result == 0 else 1

@@ -5,7 +5,8 @@ the UI, so a long scan made the screen stutter and Esc waited for the next stage
 process it runs on another core, the UI stays responsive, and cancelling ends it at once. The CLI
 starts it before Textual is imported, so the scan and the UI's start-up overlap.
 
-For that reason this module imports neither Textual nor the core at module level.
+For that reason this module imports neither Textual nor the core at module level (only the small
+`wizard.text`).
 
 The pipe carries frames: a 4-byte big-endian length, then a pickle. The child runs this program's
 own code (never the repository's, see `child_command`), so its pickles are trusted.
@@ -19,10 +20,14 @@ import pickle
 import struct
 import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
+
+from wizard.text import printable
 
 if TYPE_CHECKING:
     from screens.review import Review
@@ -32,7 +37,7 @@ HEADER = struct.Struct(">I")
 # `__main__`'s. The first argument is where this program's packages are, so the child imports
 # the same code as the UI even when it is not installed (a source tree, a zipapp).
 CHILD = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "import sys; sys.argv[1] in sys.path or sys.path.insert(0, sys.argv[1]); "
     "from screens.scan_process import main; sys.exit(main(sys.argv[2:]))"
 )
 PACKAGES = str(Path(__file__).resolve().parent.parent)
@@ -82,17 +87,18 @@ class ScanProcess:
 
     def __init__(self, repo: str, artifact: str | None) -> None:
         self.cancelled = False
+        # Kept for the sentence shown when the child dies without a result (on the terminal it
+        # would draw over the UI); closed once the child is reaped.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        self._last_words = ""
         self._process = subprocess.Popen(
             child_command(repo, artifact),
-            stdin=subprocess.DEVNULL,
+            # Never written: the child leaves when it closes, that is when the UI has gone,
+            # however it went.
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            # The child reports its own failures in frames; its stderr would draw over the UI.
-            stderr=subprocess.DEVNULL,
+            stderr=self._stderr,
         )
-
-    @property
-    def running(self) -> bool:
-        return self._process.poll() is None
 
     def events(self) -> Iterator[Event]:
         """Progress, then one Loaded, Failed or Crashed; nothing more once cancelled.
@@ -103,26 +109,45 @@ class ScanProcess:
         assert stream is not None
         try:
             for frame in read_frames(stream):
+                if self.cancelled:
+                    return
                 event = pickle.loads(frame)
                 yield event
                 if not isinstance(event, Progress):
                     return
         finally:
-            self.stop()
+            self._reap()
         if not self.cancelled:
-            code = self._process.returncode
-            yield Crashed(f"the scan process ended without a result ({exit_description(code)})")
+            yield Crashed(self._death())
 
     def cancel(self) -> None:
-        """End the scan now; `events` then ends without a result."""
+        """End the scan now; `events` then ends without a result. The child is only killed
+        here: it is reaped by `events`, off the UI thread, in case dying takes a while."""
         self.cancelled = True
-        self.stop()
-
-    def stop(self) -> None:
-        """Kill the child if it still runs, and reap it."""
         if self._process.poll() is None:
             self._process.kill()
-        self._process.wait()
+
+    def _reap(self) -> None:
+        """Wait for the child, which leaves by itself after its result; kill one that stays."""
+        try:
+            self._process.wait(timeout=None if self.cancelled else 5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+        self._stderr.seek(0, os.SEEK_END)
+        self._stderr.seek(max(0, self._stderr.tell() - 4096))
+        lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        self._stderr.close()
+        if lines:
+            self._last_words = printable(lines[-1], single_line=True)[:300]
+
+    def _death(self) -> str:
+        code = exit_description(self._process.returncode)
+        said = f": {self._last_words}" if self._last_words else ""
+        return f"the scan process ended without a result ({code}){said}"
 
 
 def read_frames(stream: IO[bytes]) -> Iterator[bytes]:
@@ -159,18 +184,31 @@ def serve(send: Callable[[Event], None], repo: str, artifact: str | None) -> Non
         review = load_review(
             repo, artifact, progress=lambda stage, fraction: send(Progress(stage, fraction))
         )
+        # Pickled before anything is written, so a review that cannot be sent is a crash below.
+        send(Loaded(review))
     except (RepoError, ConfigError, SpecError) as exc:
         send(Failed(str(exc)))
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # a bug: reported on screen instead of a frozen progress bar
         send(Crashed(f"{type(exc).__name__}: {exc}"))
-    else:
-        send(Loaded(review))
+
+
+def _exit_with_the_ui() -> None:
+    """The UI holds the other end of stdin and never writes: end of file means it has gone.
+
+    Read from the descriptor, not `sys.stdin`: a daemon thread blocked in a buffered read holds
+    its lock, and the interpreter aborts at exit when it cannot take it."""
+    while os.read(sys.stdin.fileno(), 4096):
+        pass
+    os._exit(1)
 
 
 def main(argv: list[str]) -> int:
     # A short-lived process: its garbage goes when it exits, so the collector would only re-walk
     # the modules it imports and the objects the scan keeps.
     gc.disable()
+    threading.Thread(target=_exit_with_the_ui, daemon=True).start()
     # Frames go to a private copy of stdout; anything else printed to stdout is dropped, so it
     # cannot corrupt them.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

@@ -102,16 +102,19 @@ class StartScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="scan", description="scan")
     def _scan(self, process: ScanProcess) -> None:
         """Relay the child's events as messages (a worker never touches widgets)."""
+        outcome = False
         for event in process.events():
             if isinstance(event, Progress):
                 self.post_message(ScanProgress(event.stage, event.fraction))
-            elif isinstance(event, Loaded):
+                continue
+            outcome = True
+            if isinstance(event, Loaded):
                 self.post_message(ScanFinished(event.review))
             elif isinstance(event, Failed):
                 self.post_message(ScanFailed(event.reason))
             else:
                 self.post_message(ScanFailed(f"The scan failed unexpectedly: {event.reason}"))
-        if process.cancelled:
+        if process.cancelled and not outcome:
             self.post_message(ScanStopped())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

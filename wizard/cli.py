@@ -155,9 +155,12 @@ def _open_wizard(repo: str, artifact: str | None) -> int:
     from screens.scan_process import ScanProcess
 
     scan = ScanProcess(repo, artifact)
-    from screens.app import run_wizard
+    try:
+        from screens.app import run_wizard
 
-    return run_wizard(repo, artifact, scan)
+        return run_wizard(repo, artifact, scan)
+    finally:  # the app may have ended (or never started) before it used the scan
+        scan.cancel()
 
 
 def _cmd_tui(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -39,25 +40,55 @@ STUCK = (
 )
 
 
-def use_child(monkeypatch: pytest.MonkeyPatch, script: str) -> list[subprocess.Popen[bytes]]:
-    """Run `script` as the scan's child; returns the list the started processes are put in."""
+def children(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The list each child process the scans start is put in."""
     started: list[subprocess.Popen[bytes]] = []
     popen = subprocess.Popen
-
-    def command(repo: str, artifact: str | None) -> list[str]:
-        return [sys.executable, "-c", script]
 
     def record(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
         process = popen(*args, **kwargs)  # type: ignore[call-overload]
         started.append(process)
         return process  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(screens.scan_process, "child_command", command)
     monkeypatch.setattr(screens.scan_process.subprocess, "Popen", record)
     return started
 
 
-def test_the_seed_reports_every_stage_then_its_review(seed_repo: Path) -> None:
+def use_child(monkeypatch: pytest.MonkeyPatch, script: str) -> list[subprocess.Popen[bytes]]:
+    """Run `script` as the scan's child; returns the list the started processes are put in."""
+
+    def command(repo: str, artifact: str | None) -> list[str]:
+        return [sys.executable, "-c", script]
+
+    monkeypatch.setattr(screens.scan_process, "child_command", command)
+    return children(monkeypatch)
+
+
+def real_child_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: str) -> None:
+    """The real child (`main`), with `load_review` replaced by the function body `load`."""
+    script = tmp_path / "child.py"
+    script.write_text(
+        "import sys, time\n"
+        "import screens.loader\n"
+        "from screens.scan_process import main\n"
+        "real_load = screens.loader.load_review\n"
+        "def load(*args, **kwargs):\n"
+        + "".join(f"    {line}\n" for line in load.splitlines())
+        + "screens.loader.load_review = load\n"
+        "sys.exit(main(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
+
+    def command(repo: str, artifact: str | None) -> list[str]:
+        return [sys.executable, str(script), repo]
+
+    monkeypatch.setattr(screens.scan_process, "child_command", command)
+
+
+def test_the_seed_reports_every_stage_then_its_review(
+    seed_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = children(monkeypatch)
     scan = ScanProcess(str(seed_repo), None)
     events = list(scan.events())
     progress = [e for e in events if isinstance(e, Progress)]
@@ -70,7 +101,8 @@ def test_the_seed_reports_every_stage_then_its_review(seed_repo: Path) -> None:
     assert last.review.scan.repo.root == str(seed_repo)
     assert last.review.scan.authority.current == "dockerfile-image"
     assert last.review.evaluations["dockerfile-image"].current
-    assert not scan.running and not scan.cancelled
+    # It left by itself once done: not killed.
+    assert started[0].returncode == 0 and not scan.cancelled
 
 
 def test_the_artifact_is_passed_to_the_child(seed_repo: Path) -> None:
@@ -80,19 +112,94 @@ def test_the_artifact_is_passed_to_the_child(seed_repo: Path) -> None:
     assert last.review.scan.artifact_source == "--artifact"
 
 
-def test_not_a_repository_is_a_failure_in_one_sentence(tmp_path: Path) -> None:
+def test_not_a_repository_is_a_failure_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = children(monkeypatch)
     assert list(ScanProcess(str(tmp_path), None).events()) == [
         Failed(f"{tmp_path} is not inside a git repository")
     ]
+    assert started[0].returncode == 0
 
 
 def test_a_child_that_dies_without_a_result_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    use_child(monkeypatch, "import sys; sys.exit(3)")
+    use_child(monkeypatch, "import sys; print('fatal: out of luck', file=sys.stderr); sys.exit(3)")
     assert list(ScanProcess(str(tmp_path), None).events()) == [
-        Crashed("the scan process ended without a result (exit status 3)")
+        Crashed("the scan process ended without a result (exit status 3): fatal: out of luck")
     ]
+
+
+def test_a_review_that_cannot_be_sent_is_a_crash_not_a_silence(
+    seed_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_child_with(tmp_path, monkeypatch, "return lambda: None")
+    started = children(monkeypatch)
+    assert list(ScanProcess(str(seed_repo), None).events()) == [
+        Crashed("AttributeError: Can't pickle local object 'load.<locals>.<lambda>'")
+    ]
+    assert started[0].returncode == 0
+
+
+def test_a_result_read_after_cancelling_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = tmp_path / "written"
+    use_child(
+        monkeypatch,
+        "import sys, time\n"
+        "from screens.scan_process import Failed, frame_writer\n"
+        "frame_writer(sys.stdout.buffer)(Failed('too late'))\n"
+        f"open({str(written)!r}, 'w').close()\n"
+        "time.sleep(20)\n",
+    )
+    scan = ScanProcess(str(tmp_path), None)
+    for _ in range(200):
+        if written.exists():
+            break
+        time.sleep(0.05)
+    scan.cancel()
+    assert list(scan.events()) == []
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie nobody reaped counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+def test_the_child_leaves_when_the_ui_dies(
+    seed_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed at once, the UI cannot end its child; the child notices its stdin close."""
+    real_child_with(tmp_path, monkeypatch, "time.sleep(20)")
+    ui = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import sys, time\n"
+            "import screens.scan_process as scans\n"
+            f"scans.child_command = lambda repo, artifact: {[sys.executable, str(tmp_path / 'child.py')]!r} + [repo]\n"
+            f"scan = scans.ScanProcess({str(seed_repo)!r}, None)\n"
+            "print(scan._process.pid, flush=True)\n"
+            "time.sleep(20)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert ui.stdout is not None
+    child = int(ui.stdout.readline())
+    assert not gone(child)
+    ui.kill()
+    ui.wait()
+    for _ in range(100):
+        if gone(child):
+            break
+        time.sleep(0.05)
+    assert gone(child)
 
 
 def test_cancelling_kills_the_child_and_ends_the_events_without_a_result(
@@ -104,7 +211,7 @@ def test_cancelling_kills_the_child_and_ends_the_events_without_a_result(
     assert next(events) == Progress("workflows", 1 / 7)
     scan.cancel()
     assert list(events) == []
-    assert scan.cancelled and not scan.running
+    assert scan.cancelled
     assert started[0].returncode == -signal.SIGKILL
 
 
@@ -174,8 +281,8 @@ def test_output_printed_in_the_child_does_not_corrupt_the_frames(
 def test_modules_in_the_repository_are_never_imported(
     make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The child runs with the repository as its working directory; a `screens/` or `wizard/`
-    there must not shadow the tool's own."""
+    """The child runs with the repository as its working directory; nothing there may shadow
+    the tool's modules or the libraries it imports."""
     marker = tmp_path / "imported"
     plant = f"open({str(marker)!r}, 'w').write('x')\n"
     repo = make_repo(
@@ -183,9 +290,11 @@ def test_modules_in_the_repository_are_never_imported(
             "README.md": "# hostile\n",
             "screens/__init__.py": plant,
             "screens/scan_process.py": plant,
-            "screens/loader.py": plant,
             "wizard/__init__.py": plant,
-            "sitecustomize.py": plant,
+            "yaml.py": plant,
+            "json.py": plant,
+            "platformdirs.py": plant,
+            "pickle.py": plant,
         }
     )
     monkeypatch.chdir(repo)

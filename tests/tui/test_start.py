@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from textual.widgets import OptionList, ProgressBar
 import screens.app
 from screens.app import ReleaseGateApp, run_wizard
 from screens.gate import GateScreen
-from screens.scan_process import Loaded, ScanProcess
+from screens.scan_process import ScanProcess
 from screens.start import StartScreen
 from tests.conftest import RepoFactory
 from tests.tui.driver import scanned, screen_text, until
@@ -105,7 +107,31 @@ def test_the_scan_started_before_the_app_is_its_first_scan(
     asyncio.run(drive())
 
 
-def test_the_command_line_starts_the_scan_before_the_app(
+def test_the_command_line_starts_the_scan_before_textual_is_loaded(seed_repo: Path) -> None:
+    """In a fresh interpreter, as `release-gate REPO` runs: when the scan starts, no Textual
+    module is loaded yet (the child then stops the run, standing in for a Ctrl+C)."""
+    probe = (
+        "import sys\n"
+        "import screens.scan_process as scans\n"
+        "def start(self, repo, artifact):\n"
+        "    print('textual loaded:', any(m.startswith('textual') for m in sys.modules))\n"
+        "    print('scanning', repo, artifact)\n"
+        "    raise KeyboardInterrupt\n"
+        "scans.ScanProcess.__init__ = start\n"
+        "from wizard.cli import main\n"
+        f"sys.exit(main([{str(seed_repo)!r}, '--artifact', 'runner-dashboard']))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-P", "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 130, out.stderr
+    assert out.stdout.splitlines() == [
+        "textual loaded: False",
+        f"scanning {seed_repo} runner-dashboard",
+    ]
+
+
+def test_the_command_line_hands_its_scan_to_the_app_and_ends_it_after(
     seed_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     given: list[tuple[str, str | None, ScanProcess | None]] = []
@@ -115,12 +141,13 @@ def test_the_command_line_starts_the_scan_before_the_app(
         return 1
 
     monkeypatch.setattr(screens.app, "run_wizard", run)
+    started = use_child(monkeypatch, STUCK)
     assert main([str(seed_repo), "--artifact", "runner-dashboard"]) == 1
     [(repo, artifact, scan)] = given
     assert (repo, artifact) == (str(seed_repo), "runner-dashboard")
-    assert scan is not None
-    last = list(scan.events())[-1]
-    assert isinstance(last, Loaded) and last.review.scan.artifact == "runner-dashboard"
+    assert scan is not None and scan.cancelled
+    # The app returned without reading the scan, which must not outlive the command.
+    assert started[0].wait(5) == -signal.SIGKILL
 
 
 def test_not_a_repository_is_one_sentence_and_quitting_returns_1(tmp_path: Path) -> None:
@@ -143,8 +170,6 @@ def test_not_a_repository_is_one_sentence_and_quitting_returns_1(tmp_path: Path)
 def test_run_wizard_exit_code_says_whether_a_record_was_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, result: int | None, code: int
 ) -> None:
-    """The app is not run here, so the scan started for it is never read: it must not outlive
-    the call."""
     seen: list[tuple[str, str | None]] = []
 
     def run(self: ReleaseGateApp) -> int | None:
@@ -152,11 +177,8 @@ def test_run_wizard_exit_code_says_whether_a_record_was_written(
         return result
 
     monkeypatch.setattr(ReleaseGateApp, "run", run)
-    started = use_child(monkeypatch, STUCK)
-    scan = ScanProcess(str(tmp_path), "runner-dashboard")
-    assert run_wizard(str(tmp_path), "runner-dashboard", scan) == code
+    assert run_wizard(str(tmp_path), "runner-dashboard") == code
     assert seen == [(str(tmp_path), "runner-dashboard")]
-    assert started[0].poll() == -signal.SIGKILL
 
 
 def test_without_a_current_authority_confirming_is_not_offered(make_repo: RepoFactory) -> None:

@@ -1,4 +1,4 @@
-"""Scan a whole repository: every scanner in turn, with progress and cancellation."""
+"""Scan a whole repository: every scanner in turn, reporting progress between them."""
 
 from __future__ import annotations
 

@@ -21,10 +21,62 @@ from wizard.limits import MAX_FILE_BYTES
 _SAFE_GIT = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
 
 
-def _git_env() -> dict[str, str]:
+# Per directory git runs in: the repository's own filter drivers, switched off.
+_DRIVER_OVERRIDES: dict[str, list[tuple[str, str]]] = {}
+_UNTRUSTED_SCOPES = frozenset({"local", "worktree"})
+
+
+def _repository_drivers_off(root: Path) -> list[tuple[str, str]]:
+    """Config that switches off each filter driver the repository's own config defines.
+
+    A repository that arrives with its .git (an archive, a copied directory) can name a clean or
+    smudge command that `git status` or a checkout would run. Drivers from the user's global or
+    system config (git-lfs, say) are the user's own and stay.
+    """
+    key = str(root)
+    if key not in _DRIVER_OVERRIDES:
+        proc = subprocess.run(
+            ["git", "config", "--show-scope", "--name-only", "-z", "--get-regexp", r"^filter\."],
+            cwd=root,
+            capture_output=True,
+            timeout=120,
+            env=_base_env(),
+        )
+        fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+        drivers = {
+            name[len("filter.") :].rpartition(".")[0]
+            for scope, name in zip(fields[0::2], fields[1::2], strict=False)
+            if scope in _UNTRUSTED_SCOPES
+        }
+        _DRIVER_OVERRIDES[key] = [
+            (f"filter.{driver}.{setting}", value)
+            for driver in sorted(drivers)
+            for setting, value in (("clean", ""), ("smudge", ""), ("process", ""),
+                                   ("required", "false"))
+        ]
+    return _DRIVER_OVERRIDES[key]
+
+
+def _base_env() -> dict[str, str]:
     # A read-only tool must not take index.lock (git status refreshes and rewrites the index
     # otherwise), or a maintainer's concurrent `git commit` could fail. No prompts either.
     return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+
+
+def _git_env(root: Path) -> dict[str, str]:
+    """The environment for git in `root`. Overrides go in GIT_CONFIG_KEY_n/VALUE_n, not `-c`:
+    a driver's name may hold `=`, which `-c name=value` would split at."""
+    env = _base_env()
+    try:
+        count = int(env.get("GIT_CONFIG_COUNT", "0"))
+    except ValueError:
+        count = 0
+    for key, value in _repository_drivers_off(root):
+        env[f"GIT_CONFIG_KEY_{count}"] = key
+        env[f"GIT_CONFIG_VALUE_{count}"] = value
+        count += 1
+    env["GIT_CONFIG_COUNT"] = str(count)
+    return env
 
 
 _GITHUB_REMOTE = re.compile(
@@ -60,7 +112,7 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
             input=input_bytes,
             capture_output=True,
             timeout=120,
-            env=_git_env(),
+            env=_git_env(root),
         )
     except FileNotFoundError:
         raise RepoError("git is not installed or not on PATH") from None
@@ -79,7 +131,7 @@ def git_succeeds(root: Path, *args: str) -> bool | None:
     """True/False for git's exit status 0/1 (e.g. `merge-base --is-ancestor`); None otherwise."""
     try:
         proc = subprocess.run(
-            [*_SAFE_GIT, *args], cwd=root, capture_output=True, timeout=120, env=_git_env()
+            [*_SAFE_GIT, *args], cwd=root, capture_output=True, timeout=120, env=_git_env(root)
         )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None

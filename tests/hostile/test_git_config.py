@@ -1,0 +1,73 @@
+"""A repository that arrives with its own .git/config (an archive, a copied directory) cannot make
+git run its programs on our behalf: its filter drivers are switched off for every git call, in
+`git status` and in the checkout of `check --base-ref`. The user's own drivers (git-lfs, say)
+stay on."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RepoFactory
+from wizard.cli import main
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def toucher(marker: Path) -> str:
+    """A filter command that leaves `marker` behind and passes the content through."""
+    return f"sh -c 'touch {marker}; cat'"
+
+
+@pytest.fixture
+def hostile_config(make_repo: RepoFactory, tmp_path: Path) -> tuple[Path, Path]:
+    marker = tmp_path / "driver-ran"
+    repo = make_repo(
+        {
+            ".gitattributes": "*.txt filter=plain\n*.md filter=a=b\n",
+            "notes.txt": "first\n",
+            "README.md": "# readme\n",
+        }
+    )
+    for driver in ("plain", "a=b"):
+        for setting in ("clean", "smudge"):
+            git(repo, "config", f"filter.{driver}.{setting}", toucher(marker))
+        git(repo, "config", f"filter.{driver}.required", "true")
+    git(repo, "config", "filter.plain.process", toucher(marker))
+    # Changed but the same size: `git status` must hash them, through the clean filter.
+    (repo / "notes.txt").write_text("fir5t\n", encoding="utf-8")
+    (repo / "README.md").write_text("# readmE\n", encoding="utf-8")
+    return repo, marker
+
+
+def test_scan_runs_no_filter_of_the_repository(
+    hostile_config: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, marker = hostile_config
+    assert main(["scan", "--json", str(repo)]) == 0
+    assert '"dirty": true' in capsys.readouterr().out
+    assert not marker.exists()
+
+
+def test_check_against_a_base_ref_runs_no_filter_of_the_repository(
+    hostile_config: tuple[Path, Path],
+) -> None:
+    """The base branch is checked out in a worktree: smudge filters would run there."""
+    repo, marker = hostile_config
+    assert main(["check", "--base-ref", "HEAD", str(repo)]) == 0
+    assert not marker.exists()
+
+
+def test_the_users_own_filter_driver_still_runs(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
+    marker = tmp_path / "users-driver-ran"
+    repo = make_repo({".gitattributes": "*.bin filter=mine\n", "data.bin": "one\n"})
+    git(repo, "config", "--global", "filter.mine.clean", toucher(marker))
+    (repo / "data.bin").write_text("onE\n", encoding="utf-8")
+    assert main(["scan", str(repo)]) == 0
+    assert marker.exists()

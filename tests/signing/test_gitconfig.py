@@ -38,8 +38,8 @@ def test_ssh_format_with_a_key_literal_and_program(repo: Path, alice: SshKey) ->
         repo,
         ("gpg.format", "ssh"),
         ("user.signingkey", alice.literal),
-        ("gpg.ssh.program", "/opt/openssh/bin/ssh-keygen"),
     )
+    git_config(repo, ("gpg.ssh.program", "/opt/openssh/bin/ssh-keygen"), scope="--global")
     key_type, blob = alice.public_text.split()[:2]
     assert signing_config(repo) == SigningConfig(
         format="ssh", key=f"key::{key_type} {blob}", program="/opt/openssh/bin/ssh-keygen"
@@ -54,9 +54,9 @@ def test_relative_key_path_is_taken_from_the_repository_root(repo: Path) -> None
 def test_openpgp_format_with_programs(repo: Path) -> None:
     git_config(repo, ("gpg.format", "openpgp"), ("user.signingkey", FINGERPRINT))
     assert signing_config(repo) == SigningConfig(format="openpgp", key=FINGERPRINT, program=None)
-    git_config(repo, ("gpg.program", "gpg2"))
+    git_config(repo, ("gpg.program", "gpg2"), scope="--global")
     assert signing_config(repo).program == "gpg2"
-    git_config(repo, ("gpg.openpgp.program", "/usr/local/bin/gpg"))
+    git_config(repo, ("gpg.openpgp.program", "/usr/local/bin/gpg"), scope="--global")
     assert signing_config(repo).program == "/usr/local/bin/gpg"
 
 
@@ -113,7 +113,8 @@ def test_missing_openpgp_key(repo: Path) -> None:
 
 
 def test_default_key_command_gives_the_agent_key(repo: Path, carol: SshKey) -> None:
-    git_config(repo, ("gpg.format", "ssh"), ("gpg.ssh.defaultKeyCommand", "ssh-add -L"))
+    git_config(repo, ("gpg.format", "ssh"))
+    git_config(repo, ("gpg.ssh.defaultKeyCommand", "ssh-add -L"), scope="--global")
     key_type, blob = carol.public_text.split()[:2]
     assert signing_config(repo) == SigningConfig(
         format="ssh", key=f"key::{key_type} {blob}", program=None
@@ -121,13 +122,15 @@ def test_default_key_command_gives_the_agent_key(repo: Path, carol: SshKey) -> N
 
 
 def test_default_key_command_with_an_empty_agent(repo: Path, agent: SshAgent) -> None:
-    git_config(repo, ("gpg.format", "ssh"), ("gpg.ssh.defaultKeyCommand", "ssh-add -L"))
+    git_config(repo, ("gpg.format", "ssh"))
+    git_config(repo, ("gpg.ssh.defaultKeyCommand", "ssh-add -L"), scope="--global")
     with pytest.raises(SigningError, match=r"^gpg\.ssh\.defaultKeyCommand failed: "):
         signing_config(repo)
 
 
 def test_default_key_command_that_prints_no_key(repo: Path) -> None:
-    git_config(repo, ("gpg.format", "ssh"), ("gpg.ssh.defaultKeyCommand", "git --version"))
+    git_config(repo, ("gpg.format", "ssh"))
+    git_config(repo, ("gpg.ssh.defaultKeyCommand", "git --version"), scope="--global")
     with pytest.raises(SigningError) as raised:
         signing_config(repo)
     assert str(raised.value) == (
@@ -136,7 +139,8 @@ def test_default_key_command_that_prints_no_key(repo: Path) -> None:
 
 
 def test_default_key_command_that_is_not_installed(repo: Path) -> None:
-    git_config(repo, ("gpg.format", "ssh"), ("gpg.ssh.defaultKeyCommand", "no-such-tool-rg --list"))
+    git_config(repo, ("gpg.format", "ssh"))
+    git_config(repo, ("gpg.ssh.defaultKeyCommand", "no-such-tool-rg --list"), scope="--global")
     with pytest.raises(SigningError, match="no-such-tool-rg is not installed or not on PATH"):
         signing_config(repo)
 
@@ -167,3 +171,24 @@ def test_a_directory_outside_any_repository_reads_global_config(
     plain.mkdir()
     git_config(plain, ("gpg.format", "ssh"), ("user.signingkey", alice.literal), scope="--global")
     assert signing_config(plain).format == "ssh"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["gpg.ssh.defaultKeyCommand", "gpg.ssh.program", "gpg.program", "gpg.openpgp.program"],
+)
+def test_a_program_named_by_the_repository_config_is_refused_not_run(
+    repo: Path, tmp_path: Path, name: str
+) -> None:
+    """A repository that arrives with its .git must not get a command run when the wizard
+    reads the signing configuration (it does so as it opens)."""
+    marker = tmp_path / "ran"
+    git_config(repo, ("gpg.format", "ssh"), (name, f"touch {marker}"))
+    with pytest.raises(SigningError) as raised:
+        signing_config(repo)
+    assert str(raised.value) == (
+        f"git config {name.lower()} is set in this repository's own configuration "
+        "(.git/config); release-gate runs signing programs only from your global or system "
+        f"git config: remove it with `git config --local --unset {name.lower()}`"
+    )
+    assert not marker.exists()

@@ -1,7 +1,8 @@
 """The signing key and format git is configured with (`user.signingkey`, `gpg.format`, ...).
 
 The decision record is signed with the same key the maintainer signs commits with, read from
-git's own configuration (repository, global, includes) rather than from a setting of ours.
+git's own configuration (repository, global, includes) rather than from a setting of ours. The
+programs it names are taken only from the user's own config, never from the repository's.
 """
 
 from __future__ import annotations
@@ -80,17 +81,41 @@ def signing_config(repo_root: Path) -> SigningConfig:
     )
 
 
+# Settings that name a program git (and we) would run to sign or to find the key.
+_PROGRAM_KEYS = frozenset(
+    {"gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.ssh.defaultkeycommand",
+     "gpg.x509.program"}
+)
+_REPOSITORY_SCOPES = frozenset({"local", "worktree"})
+
+
 def _read_git_config(repo_root: Path) -> dict[str, str]:
-    """Signing-related git config; the last value of a key wins, as with `git config --get`."""
+    """Signing-related git config; the last value of a key wins, as with `git config --get`.
+
+    A program may only come from the user's own (global, system) config: a repository that
+    arrives with its .git could otherwise name one, run as soon as the wizard opens.
+    """
     try:
-        out = run_git(repo_root, "config", "-z", "--get-regexp", _CONFIG_KEYS.pattern, check=False)
+        out = run_git(
+            repo_root, "config", "--show-scope", "-z", "--get-regexp", _CONFIG_KEYS.pattern,
+            check=False,
+        )
     except RepoError as exc:
         raise SigningError(f"cannot read git's signing configuration: {exc}") from None
     values: dict[str, str] = {}
-    for record in out.split("\0"):
-        if record:
-            name, _, value = record.partition("\n")
-            values[name.lower()] = value
+    scopes: dict[str, str] = {}
+    fields = out.split("\0")
+    for scope, record in zip(fields[0::2], fields[1::2], strict=False):
+        name, _, value = record.partition("\n")
+        values[name.lower()] = value
+        scopes[name.lower()] = scope
+    for name in sorted(_PROGRAM_KEYS & values.keys()):
+        if scopes[name] in _REPOSITORY_SCOPES:
+            raise SigningError(
+                f"git config {name} is set in this repository's own configuration "
+                "(.git/config); release-gate runs signing programs only from your global or "
+                f"system git config: remove it with `git config --local --unset {name}`"
+            )
     return values
 
 

@@ -63,7 +63,7 @@ def _base_env() -> dict[str, str]:
     return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
 
 
-def _git_env(root: Path) -> dict[str, str]:
+def git_environment(root: Path) -> dict[str, str]:
     """The environment for git in `root`. Overrides go in GIT_CONFIG_KEY_n/VALUE_n, not `-c`:
     a driver's name may hold `=`, which `-c name=value` would split at."""
     env = _base_env()
@@ -112,7 +112,7 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
             input=input_bytes,
             capture_output=True,
             timeout=120,
-            env=_git_env(root),
+            env=git_environment(root),
         )
     except FileNotFoundError:
         raise RepoError("git is not installed or not on PATH") from None
@@ -131,7 +131,11 @@ def git_succeeds(root: Path, *args: str) -> bool | None:
     """True/False for git's exit status 0/1 (e.g. `merge-base --is-ancestor`); None otherwise."""
     try:
         proc = subprocess.run(
-            [*_SAFE_GIT, *args], cwd=root, capture_output=True, timeout=120, env=_git_env(root)
+            [*_SAFE_GIT, *args],
+            cwd=root,
+            capture_output=True,
+            timeout=120,
+            env=git_environment(root),
         )
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return None

@@ -174,3 +174,17 @@ def test_commit_makes_a_signed_commit_of_exactly_the_record(signed_repo: SignedR
     )
     assert status == "G"
     assert git(signed_repo.path, "status", "--porcelain") == ""
+
+
+def test_committing_runs_no_filter_the_repository_config_defines(
+    signed_repo: SignedRepo, tmp_path: Path
+) -> None:
+    """`git add` of the record would run a clean filter named in .git/config (a repository
+    that arrived with its .git); see tests/hostile/test_git_config.py for the scan's git."""
+    marker = tmp_path / "driver-ran"
+    signed_repo.commit({".gitattributes": "*.md filter=plain\n*.json filter=plain\n"})
+    git(signed_repo.path, "config", "filter.plain.clean", f"sh -c 'touch {marker}; cat'")
+    before = git(signed_repo.path, "rev-parse", "HEAD")
+    assert decide(signed_repo, "--sign", "--commit") == 0
+    assert git(signed_repo.path, "rev-parse", "HEAD^") == before
+    assert not marker.exists()

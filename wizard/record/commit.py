@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from wizard.record.errors import CommitError
+from wizard.repo import git_environment
 
 
 def commit_record(root: Path, paths: list[Path], record_id: str, title: str) -> str:
@@ -14,6 +15,8 @@ def commit_record(root: Path, paths: list[Path], record_id: str, title: str) -> 
     import git
 
     repo = git.Repo(root)
+    # The repository's own filter drivers stay off here too (`git add` runs clean filters).
+    repo.git.update_environment(**git_environment(root))
     relative = [str(p.relative_to(root)) for p in paths]
     try:
         repo.git.add("--", *relative)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import OptionList, ProgressBar
 
 import screens.app
@@ -22,6 +23,12 @@ from tests.tui.test_scan_process import STUCK, use_child
 from wizard.cli import main
 
 
+async def at_the_stuck_stage(app: ReleaseGateApp, pilot: Pilot[int]) -> None:
+    """Wait until the start screen shows the one stage the STUCK child reports."""
+    progress = app.screen.query_one("#scan-progress", ProgressBar)
+    await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+
+
 def test_esc_cancels_a_running_scan_and_r_scans_again(
     seed_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -31,10 +38,8 @@ def test_esc_cancels_a_running_scan_and_r_scans_again(
     async def drive() -> None:
         app = ReleaseGateApp(str(seed_repo))
         async with app.run_test(size=(100, 30)) as pilot:
-            screen = app.screen
-            assert isinstance(screen, StartScreen)
-            progress = screen.query_one("#scan-progress", ProgressBar)
-            await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+            assert isinstance(app.screen, StartScreen)
+            await at_the_stuck_stage(app, pilot)
             await pilot.pause()
             text = screen_text(app)
             assert "Scanning " + str(seed_repo) in text
@@ -62,8 +67,7 @@ def test_quitting_while_scanning_ends_the_scan(
     async def drive() -> None:
         app = ReleaseGateApp(str(seed_repo))
         async with app.run_test(size=(100, 30)) as pilot:
-            progress = app.screen.query_one("#scan-progress", ProgressBar)
-            await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+            await at_the_stuck_stage(app, pilot)
             await pilot.press("ctrl+q")
 
     asyncio.run(drive())
@@ -100,8 +104,7 @@ def test_the_scan_started_before_the_app_is_its_first_scan(
             await scanned(app, pilot)
             assert app.review is not None and started == []
             await pilot.press("r")
-            progress = app.screen.query_one("#scan-progress", ProgressBar)
-            await until(pilot, lambda: progress.progress == pytest.approx(1 / 7))
+            await at_the_stuck_stage(app, pilot)
             assert len(started) == 1
 
     asyncio.run(drive())

@@ -24,6 +24,22 @@ _SAFE_GIT = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=fal
 # Per directory git runs in: the repository's own filter drivers, switched off.
 _DRIVER_OVERRIDES: dict[str, list[tuple[str, str]]] = {}
 _UNTRUSTED_SCOPES = frozenset({"local", "worktree"})
+# GIT_CONFIG_COUNT (the overrides below) is read from 2.31 on; older git would silently ignore
+# it and run the repository's drivers.
+MIN_GIT = (2, 31)
+
+
+def _require_git_version() -> None:
+    out = subprocess.run(
+        ["git", "version"], capture_output=True, text=True, timeout=120, env=_base_env()
+    ).stdout
+    found = re.search(r"(\d+)\.(\d+)", out)
+    if found and (int(found[1]), int(found[2])) < MIN_GIT:
+        raise RepoError(
+            f"git {found[1]}.{found[2]} is too old: release-gate needs git "
+            f"{MIN_GIT[0]}.{MIN_GIT[1]} or newer, to keep a repository's own filter drivers "
+            "from running"
+        )
 
 
 def _repository_drivers_off(root: Path) -> list[tuple[str, str]]:
@@ -35,6 +51,7 @@ def _repository_drivers_off(root: Path) -> list[tuple[str, str]]:
     """
     key = str(root)
     if key not in _DRIVER_OVERRIDES:
+        _require_git_version()
         proc = subprocess.run(
             ["git", "config", "--show-scope", "--name-only", "-z", "--get-regexp", r"^filter\."],
             cwd=root,

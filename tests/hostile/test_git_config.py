@@ -5,6 +5,7 @@ stay on."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -71,3 +72,28 @@ def test_the_users_own_filter_driver_still_runs(
     (repo / "data.bin").write_text("onE\n", encoding="utf-8")
     assert main(["scan", str(repo)]) == 0
     assert marker.exists()
+
+
+def test_a_git_too_old_for_the_overrides_stops_the_run(
+    make_repo: RepoFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """git before 2.31 ignores GIT_CONFIG_COUNT: rather than run a repository's drivers, the
+    run stops with one sentence."""
+    repo = make_repo({"README.md": "# old git\n"})
+    real = subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    shim = shims / "git"
+    shim.write_text(
+        f'#!/bin/sh\nif [ "$1" = version ]; then echo "git version 2.25.1"; exit 0; fi\n'
+        f'exec {real} "$@"\n',
+        encoding="utf-8",
+    )
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}:{os.environ['PATH']}")
+    assert main(["scan", str(repo)]) == 2
+    assert capsys.readouterr().err == (
+        "release-gate: git 2.25 is too old: release-gate needs git 2.31 or newer, to keep a "
+        "repository's own filter drivers from running\n"
+    )

@@ -17,8 +17,16 @@ from pathlib import Path
 
 from wizard.limits import MAX_FILE_BYTES
 
-# Repository-controlled git config must never run programs on our behalf.
-_SAFE_GIT = ["git", "-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"]
+# Repository-controlled git config must never run programs on our behalf: no fsmonitor, no
+# signature verification in `git log` (log.showSignature runs gpg.program), no hooks (a
+# checkout's post-checkout). Given as config entries in the environment so that git run
+# through GitPython gets them too.
+_SAFE_SETTINGS = (
+    ("core.fsmonitor", "false"),
+    ("core.untrackedCache", "false"),
+    ("log.showSignature", "false"),
+)
+_NO_HOOKS = ("core.hooksPath", os.devnull)
 
 
 # Per directory git runs in: the repository's own filter drivers, switched off.
@@ -76,19 +84,31 @@ def _repository_drivers_off(root: Path) -> list[tuple[str, str]]:
 
 def _base_env() -> dict[str, str]:
     # A read-only tool must not take index.lock (git status refreshes and rewrites the index
-    # otherwise), or a maintainer's concurrent `git commit` could fail. No prompts either.
-    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+    # otherwise), or a maintainer's concurrent `git commit` could fail. No prompts either. No
+    # transport at all: a repository claiming to be a partial clone would otherwise have git
+    # fetch missing objects through the remote and ssh command of its own config.
+    return {
+        **os.environ,
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ALLOW_PROTOCOL": "none",
+        "GIT_NO_LAZY_FETCH": "1",
+    }
 
 
-def git_environment(root: Path) -> dict[str, str]:
-    """The environment for git in `root`. Overrides go in GIT_CONFIG_KEY_n/VALUE_n, not `-c`:
-    a driver's name may hold `=`, which `-c name=value` would split at."""
+def git_environment(root: Path, hooks: bool = False) -> dict[str, str]:
+    """The environment for git in `root`; `hooks` only for a commit the maintainer asked for.
+
+    Overrides go in GIT_CONFIG_KEY_n/VALUE_n, not `-c`: a driver's name may hold `=`, which
+    `-c name=value` would split at.
+    """
     env = _base_env()
     try:
         count = int(env.get("GIT_CONFIG_COUNT", "0"))
     except ValueError:
         count = 0
-    for key, value in _repository_drivers_off(root):
+    settings = [*_SAFE_SETTINGS, *([] if hooks else [_NO_HOOKS]), *_repository_drivers_off(root)]
+    for key, value in settings:
         env[f"GIT_CONFIG_KEY_{count}"] = key
         env[f"GIT_CONFIG_VALUE_{count}"] = value
         count += 1
@@ -124,7 +144,7 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
     """Run git in `root` and return stdout; raise RepoError with git's own sentence on failure."""
     try:
         proc = subprocess.run(
-            [*_SAFE_GIT, *args],
+            ["git", *args],
             cwd=root,
             input=input_bytes,
             capture_output=True,
@@ -134,21 +154,31 @@ def run_git(root: Path, *args: str, check: bool = True, input_bytes: bytes | Non
     except FileNotFoundError:
         raise RepoError("git is not installed or not on PATH") from None
     except subprocess.TimeoutExpired:
-        raise RepoError(f"git {args[0]} did not finish within 120 s in {root}") from None
+        raise RepoError(f"git {_command(args)} did not finish within 120 s in {root}") from None
     if check and proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         fatal = [ln.split(": ", 1)[1] for ln in lines if ln.startswith(("fatal: ", "error: "))]
         detail = fatal[0] if fatal else (lines[-1] if lines else "error")
-        command = next((a for a in args if not a.startswith("-")), "")
-        raise RepoError(f"git {command} failed in {root}: {detail}")
+        raise RepoError(f"git {_command(args)} failed in {root}: {detail}")
     return proc.stdout.decode("utf-8", "surrogateescape")
+
+
+def _command(args: tuple[str, ...]) -> str:
+    """The subcommand among git's arguments (after options such as `-c name=value`)."""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "-c":
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+    return ""
 
 
 def git_succeeds(root: Path, *args: str) -> bool | None:
     """True/False for git's exit status 0/1 (e.g. `merge-base --is-ancestor`); None otherwise."""
     try:
         proc = subprocess.run(
-            [*_SAFE_GIT, *args],
+            ["git", *args],
             cwd=root,
             capture_output=True,
             timeout=120,

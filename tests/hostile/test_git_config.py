@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import RepoFactory
 from wizard.cli import main
+from wizard.repo import run_git
 
 
 def git(repo: Path, *args: str) -> None:
@@ -97,3 +98,57 @@ def test_a_git_too_old_for_the_overrides_stops_the_run(
         "release-gate: git 2.25 is too old: release-gate needs git 2.31 or newer, to keep a "
         "repository's own filter drivers from running\n"
     )
+
+
+def test_a_claimed_partial_clone_fetches_nothing(
+    make_repo: RepoFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With an object missing, git would fetch it from the "promisor" remote, through the ssh
+    command the repository's config names. No transport is allowed: the scan stops instead."""
+    marker = tmp_path / "ssh-ran"
+    ssh = tmp_path / "ssh.sh"
+    ssh.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
+    ssh.chmod(0o755)
+    repo = make_repo({"README.md": "# partial\n", "app/main.py": "print('hi')\n"})
+    tree = subprocess.run(
+        ["git", "rev-parse", "HEAD^{tree}"], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    (repo / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    for name, value in (
+        ("core.repositoryformatversion", "1"),
+        ("extensions.partialClone", "origin"),
+        ("remote.origin.promisor", "true"),
+        ("remote.origin.url", "ssh://example.invalid/x"),
+        ("core.sshCommand", str(ssh)),
+    ):
+        git(repo, "config", name, value)
+    assert main(["scan", str(repo)]) == 2
+    assert "release-gate: git " in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_git_log_verifies_no_signature_with_the_repositorys_program(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
+    """log.showSignature makes `git log` run gpg.program on a signed commit, whatever the
+    format asked for; the record's commit time is read with `git log`."""
+    marker = tmp_path / "gpg-ran"
+    repo = make_repo({"README.md": "# signed\n"})
+    head = subprocess.run(
+        ["git", "cat-file", "commit", "HEAD"], cwd=repo, capture_output=True, text=True
+    ).stdout
+    headers, _, message = head.partition("\n\n")
+    signature = "gpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----"
+    forged = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+        cwd=repo, input=f"{headers}\n{signature}\n\n{message}", capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()
+    git(repo, "update-ref", "HEAD", forged)
+    gpg = tmp_path / "gpg.sh"
+    gpg.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
+    gpg.chmod(0o755)
+    git(repo, "config", "log.showSignature", "true")
+    git(repo, "config", "gpg.program", str(gpg))
+    assert run_git(repo, "log", "-1", "--format=%cI").strip()
+    assert not marker.exists()

@@ -188,3 +188,29 @@ def test_committing_runs_no_filter_the_repository_config_defines(
     assert decide(signed_repo, "--sign", "--commit") == 0
     assert git(signed_repo.path, "rev-parse", "HEAD^") == before
     assert not marker.exists()
+
+
+def test_deciding_runs_no_program_the_repository_config_names(
+    signed_repo: SignedRepo, tmp_path: Path
+) -> None:
+    """fsmonitor during the commit, and a submodule's own clean filter while looking for
+    uncommitted evidence: neither runs."""
+    marker = tmp_path / "ran"
+    fsmonitor = tmp_path / "fsmonitor.sh"
+    fsmonitor.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
+    fsmonitor.chmod(0o755)
+    source = tmp_path / "submodule-source"
+    source.mkdir()
+    git(source, "init", "-q")
+    (source / "s.txt").write_text("s\n", encoding="utf-8")
+    (source / ".gitattributes").write_text("s.txt filter=sm\n", encoding="utf-8")
+    git(source, "add", "-A")
+    git(source, "commit", "-qm", "submodule")
+    git(signed_repo.path, "-c", "protocol.file.allow=always", "submodule", "add", "-q",
+        str(source), "sub")
+    git(signed_repo.path, "commit", "-qm", "add a submodule")
+    git(signed_repo.path / "sub", "config", "filter.sm.clean", f"sh -c 'touch {marker}; cat'")
+    (signed_repo.path / "sub" / "s.txt").write_text("S\n", encoding="utf-8")
+    git(signed_repo.path, "config", "core.fsmonitor", str(fsmonitor))
+    assert decide(signed_repo, "--sign", "--commit") == 0
+    assert not marker.exists()

@@ -40,10 +40,9 @@ class BaseBranch:
 
 
 def _scan_at(repo: Repo, ref: str, workdir: Path, artifact: str | None) -> ScanResult:
-    """Scan a detached worktree of `ref` (hooks off), removed afterwards."""
+    """Scan a detached worktree of `ref` (hooks off, as for every git call), removed afterwards."""
     tree = workdir / "base"
-    run_git(repo.root, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach",
-            "--quiet", str(tree), ref)
+    run_git(repo.root, "worktree", "add", "--detach", "--quiet", str(tree), ref)
     try:
         return scan_repository(tree, artifact=artifact)
     finally:

@@ -15,8 +15,9 @@ def commit_record(root: Path, paths: list[Path], record_id: str, title: str) -> 
     import git
 
     repo = git.Repo(root)
-    # The repository's own filter drivers stay off here too (`git add` runs clean filters).
-    repo.git.update_environment(**git_environment(root))
+    # The same safe settings as every other git call (`git add` runs clean filters, fsmonitor),
+    # but with the maintainer's hooks: this is their commit.
+    repo.git.update_environment(**git_environment(root, hooks=True))
     relative = [str(p.relative_to(root)) for p in paths]
     try:
         repo.git.add("--", *relative)

@@ -165,7 +165,10 @@ def _policy_digest(spec: Spec) -> str:
 def changed_release_files(repo: Repo, config: Config) -> list[str]:
     """Working-tree changes (tracked or untracked) in files the scan reads to find the release
     surface: a record must describe its evaluated commit, not a working copy."""
-    status = run_git(repo.root, "status", "--porcelain=v1", "-z", "-uall")
+    # Not into submodules: their own config (filter drivers) is beyond the overrides.
+    status = run_git(
+        repo.root, "status", "--porcelain=v1", "-z", "-uall", "--ignore-submodules=dirty"
+    )
     paths = [entry[3:] for entry in status.split("\0") if len(entry) > 3]
     records = config.records_dir.rstrip("/") + "/"
     return [

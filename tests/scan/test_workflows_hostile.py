@@ -113,7 +113,7 @@ jobs:
         (
             9,
             "`docker` here was not read as a command: the shell parser lost track of the script "
-            "from line 7 (a syntax error?), so what this line does is not counted",
+            "from line 8 (a syntax error?), so what this line does is not counted",
         )
     ]
 

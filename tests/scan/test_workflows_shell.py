@@ -176,3 +176,30 @@ def test_a_syntax_error_that_loses_nothing_names_no_tool() -> None:
 def test_a_script_without_errors_has_none() -> None:
     script = parse_script("docker build -t x .\ndocker push x\n")
     assert script.syntax_error is None and script.unread_tools == []
+
+
+def test_the_error_line_is_past_the_good_commands_the_parser_wrapped_with_it() -> None:
+    script = parse_script(
+        "docker push ghcr.io/acme/first:1\n"
+        'if [ "$x" = ; then (( ; fi fi }\n'
+        "docker push ghcr.io/acme/second:1\n"
+    )
+    assert script.syntax_error == 2
+    assert script.unread_tools == [(3, "docker")]
+
+
+def test_only_a_tool_as_a_shell_word_counts_and_lines_end_at_newlines() -> None:
+    """`docker-compose` and `docker.io` are not docker; `/usr/bin/docker` is, and was read; a
+    form feed does not start a line."""
+    script = parse_script(
+        "for f do\n"
+        "  echo \"$f\"\n"
+        "done\n"
+        "docker-compose up -d\n"
+        "/usr/bin/docker push docker.io/acme/app:1\n"
+        "echo 'pushed to docker'\f\n"
+        "echo \"unclosed\n"
+        "cosign sign ghcr.io/acme/app:1\n"
+    )
+    assert script.syntax_error == 1
+    assert script.unread_tools == [(8, "cosign")]

@@ -26,7 +26,8 @@ RELEASE_TOOLS = (
     "docker", "podman", "buildah", "skopeo", "crane", "nix", "cachix", "attic", "cosign",
     "notation", "trivy", "grype", "snyk", "syft",
 )
-_RELEASE_TOOL = re.compile(r"\b(" + "|".join(RELEASE_TOOLS) + r")\b")
+# A tool as a shell word (`docker`, `/usr/bin/docker`), not `docker-compose` or `docker.io`.
+_RELEASE_TOOL = re.compile(r"(?<![\w.-])(" + "|".join(RELEASE_TOOLS) + r")(?![\w.-])")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _BACKSLASH = re.compile(r"\\(.)", re.S)
@@ -39,6 +40,13 @@ _SKIPPED = frozenset({"heredoc_body", "comment"})
 _EXITS = frozenset({"exit", "return"})
 _GROUPS = frozenset({"compound_statement", "subshell"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "readonly", "typeset"})
+# Node types of complete statements (what an ERROR node may hold before the error proper).
+_STATEMENTS = frozenset(
+    {"command", "pipeline", "list", "redirected_statement", "variable_assignment",
+     "declaration_command", "if_statement", "for_statement", "c_style_for_statement",
+     "while_statement", "case_statement", "function_definition", "compound_statement",
+     "subshell", "negated_command", "test_command", "comment"}
+)
 
 
 @dataclass(slots=True)
@@ -70,8 +78,8 @@ class ShellScript:
     oversized: list[int] = field(default_factory=list)
     # Line of the first syntax error, where the parser may have lost or cut commands.
     syntax_error: int | None = None
-    # From that line on: lines naming a release tool that no command read there names, with the
-    # tool (what a syntax error may have hidden).
+    # From that line on: lines naming a release tool where no command was read, with the tool
+    # (what a syntax error may have hidden).
     unread_tools: list[tuple[int, str]] = field(default_factory=list)
 
     def variable(self, name: str, position: int) -> tuple[bool, str | None]:
@@ -339,11 +347,19 @@ class _Reader:
 
 def _first_error_row(root: Node) -> int | None:
     """0-based row of the first syntax error, following only subtrees holding one: where an
-    ERROR node starts, or where the construct starts that misses a token (`fi`, a quote)."""
+    ERROR node's first piece that is not a whole statement starts (the parser wraps the good
+    statements before an error into it too), or where the construct missing a token starts."""
     node = root
     while node.has_error:
         if node.is_error:
-            return node.start_point.row
+            rest = [c for c in node.children if c.has_error or c.type not in _STATEMENTS]
+            if not rest:
+                return node.start_point.row
+            first = rest[0]
+            if first.has_error and not first.is_error:
+                node = first
+                continue
+            return first.start_point.row
         child = next((c for c in node.children if c.has_error or c.is_missing), None)
         if child is None or child.is_missing:
             return node.start_point.row
@@ -371,12 +387,11 @@ def parse_script(text: str) -> ShellScript:
 
 
 def _unread_tools(text: str, first: int, commands: list[ShellCommand]) -> list[tuple[int, str]]:
-    read: dict[int, set[str]] = {}
-    for command in commands:
-        read.setdefault(command.line, set()).update(command.words)
+    read = {command.line for command in commands}
     unread = []
-    for number, line in enumerate(text.splitlines()[first - 1 :], start=first):
+    # Lines as the parser counts them: only "\n" ends one (not form feeds or U+2028).
+    for number, line in enumerate(text.split("\n")[first - 1 :], start=first):
         match = _RELEASE_TOOL.search(line.split("#", 1)[0])
-        if match and match.group(1) not in read.get(number, ()):
+        if match and number not in read:
             unread.append((number, match.group(1)))
     return unread

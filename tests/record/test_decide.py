@@ -214,3 +214,20 @@ def test_deciding_runs_no_program_the_repository_config_names(
     git(signed_repo.path, "config", "core.fsmonitor", str(fsmonitor))
     assert decide(signed_repo, "--sign", "--commit") == 0
     assert not marker.exists()
+
+
+def test_signing_runs_no_program_the_repository_config_names(
+    signed_repo: SignedRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """gpg.ssh.program set in .git/config would be run to sign the record: refused instead."""
+    marker = tmp_path / "ran"
+    program = tmp_path / "ssh-keygen"
+    program.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
+    program.chmod(0o755)
+    git(signed_repo.path, "config", "gpg.ssh.program", str(program))
+    assert decide(signed_repo, "--sign") == 1
+    assert "git config gpg.ssh.program is set in this repository's own configuration" in (
+        capsys.readouterr().err
+    )
+    assert not marker.exists()
+    assert signed_repo.envelopes() == []

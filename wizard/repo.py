@@ -31,7 +31,8 @@ _NO_HOOKS = ("core.hooksPath", os.devnull)
 
 # Per directory git runs in: the repository's own filter drivers, switched off.
 _DRIVER_OVERRIDES: dict[str, list[tuple[str, str]]] = {}
-_UNTRUSTED_SCOPES = frozenset({"local", "worktree"})
+# Config scopes the repository sets itself (.git/config, config.worktree), not the user.
+REPOSITORY_SCOPES = frozenset({"local", "worktree"})
 # GIT_CONFIG_COUNT (the overrides below) is read from 2.31 on; older git would silently ignore
 # it and run the repository's drivers.
 MIN_GIT = (2, 31)
@@ -48,6 +49,12 @@ def _require_git_version() -> None:
             f"{MIN_GIT[0]}.{MIN_GIT[1]} or newer, to keep a repository's own filter drivers "
             "from running"
         )
+
+
+def scoped_config(output: str) -> list[tuple[str, str]]:
+    """(scope, entry) pairs from the output of `git config --show-scope -z`."""
+    fields = output.split("\0")
+    return list(zip(fields[0::2], fields[1::2], strict=False))
 
 
 def _repository_drivers_off(root: Path) -> list[tuple[str, str]]:
@@ -67,11 +74,10 @@ def _repository_drivers_off(root: Path) -> list[tuple[str, str]]:
             timeout=120,
             env=_base_env(),
         )
-        fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
         drivers = {
             name[len("filter.") :].rpartition(".")[0]
-            for scope, name in zip(fields[0::2], fields[1::2], strict=False)
-            if scope in _UNTRUSTED_SCOPES
+            for scope, name in scoped_config(proc.stdout.decode("utf-8", "surrogateescape"))
+            if scope in REPOSITORY_SCOPES
         }
         _DRIVER_OVERRIDES[key] = [
             (f"filter.{driver}.{setting}", value)

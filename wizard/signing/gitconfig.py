@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from wizard.repo import RepoError, run_git
+from wizard.repo import REPOSITORY_SCOPES, RepoError, run_git, scoped_config
 from wizard.signing.errors import SigningError
 from wizard.signing.process import VERIFY_TIMEOUT, ToolFailure, run_tool
 from wizard.signing.ssh import LITERAL_PREFIX, literal_public_key
@@ -86,7 +86,6 @@ _PROGRAM_KEYS = frozenset(
     {"gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.ssh.defaultkeycommand",
      "gpg.x509.program"}
 )
-_REPOSITORY_SCOPES = frozenset({"local", "worktree"})
 
 
 def _read_git_config(repo_root: Path) -> dict[str, str]:
@@ -104,13 +103,12 @@ def _read_git_config(repo_root: Path) -> dict[str, str]:
         raise SigningError(f"cannot read git's signing configuration: {exc}") from None
     values: dict[str, str] = {}
     scopes: dict[str, str] = {}
-    fields = out.split("\0")
-    for scope, record in zip(fields[0::2], fields[1::2], strict=False):
+    for scope, record in scoped_config(out):
         name, _, value = record.partition("\n")
         values[name.lower()] = value
         scopes[name.lower()] = scope
     for name in sorted(_PROGRAM_KEYS & values.keys()):
-        if scopes[name] in _REPOSITORY_SCOPES:
+        if scopes[name] in REPOSITORY_SCOPES:
             raise SigningError(
                 f"git config {name} is set in this repository's own configuration "
                 "(.git/config); release-gate runs signing programs only from your global or "

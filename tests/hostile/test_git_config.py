@@ -12,17 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RepoFactory
+from tests.helpers import marker_filter, marker_program
 from wizard.cli import main
 from wizard.repo import run_git
 
 
 def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
-def toucher(marker: Path) -> str:
-    """A filter command that leaves `marker` behind and passes the content through."""
-    return f"sh -c 'touch {marker}; cat'"
 
 
 @pytest.fixture
@@ -37,9 +33,9 @@ def hostile_config(make_repo: RepoFactory, tmp_path: Path) -> tuple[Path, Path]:
     )
     for driver in ("plain", "a=b"):
         for setting in ("clean", "smudge"):
-            git(repo, "config", f"filter.{driver}.{setting}", toucher(marker))
+            git(repo, "config", f"filter.{driver}.{setting}", marker_filter(marker))
         git(repo, "config", f"filter.{driver}.required", "true")
-    git(repo, "config", "filter.plain.process", toucher(marker))
+    git(repo, "config", "filter.plain.process", marker_filter(marker))
     # Changed but the same size: `git status` must hash them, through the clean filter.
     (repo / "notes.txt").write_text("fir5t\n", encoding="utf-8")
     (repo / "README.md").write_text("# readmE\n", encoding="utf-8")
@@ -69,7 +65,7 @@ def test_the_users_own_filter_driver_still_runs(
 ) -> None:
     marker = tmp_path / "users-driver-ran"
     repo = make_repo({".gitattributes": "*.bin filter=mine\n", "data.bin": "one\n"})
-    git(repo, "config", "--global", "filter.mine.clean", toucher(marker))
+    git(repo, "config", "--global", "filter.mine.clean", marker_filter(marker))
     (repo / "data.bin").write_text("onE\n", encoding="utf-8")
     assert main(["scan", str(repo)]) == 0
     assert marker.exists()
@@ -106,9 +102,7 @@ def test_a_claimed_partial_clone_fetches_nothing(
     """With an object missing, git would fetch it from the "promisor" remote, through the ssh
     command the repository's config names. No transport is allowed: the scan stops instead."""
     marker = tmp_path / "ssh-ran"
-    ssh = tmp_path / "ssh.sh"
-    ssh.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
-    ssh.chmod(0o755)
+    ssh = marker_program(tmp_path / "ssh.sh", marker)
     repo = make_repo({"README.md": "# partial\n", "app/main.py": "print('hi')\n"})
     tree = subprocess.run(
         ["git", "rev-parse", "HEAD^{tree}"], cwd=repo, capture_output=True, text=True
@@ -145,9 +139,7 @@ def test_git_log_verifies_no_signature_with_the_repositorys_program(
         check=True,
     ).stdout.strip()
     git(repo, "update-ref", "HEAD", forged)
-    gpg = tmp_path / "gpg.sh"
-    gpg.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
-    gpg.chmod(0o755)
+    gpg = marker_program(tmp_path / "gpg.sh", marker)
     git(repo, "config", "log.showSignature", "true")
     git(repo, "config", "gpg.program", str(gpg))
     assert run_git(repo, "log", "-1", "--format=%cI").strip()

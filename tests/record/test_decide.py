@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import marker_filter, marker_program
 from tests.record.conftest import RECORDS, SignedRepo, allowed_line, answers_yaml, git
 from wizard.cli import main
 from wizard.record.store import front_matter
@@ -183,7 +184,7 @@ def test_committing_runs_no_filter_the_repository_config_defines(
     that arrived with its .git); see tests/hostile/test_git_config.py for the scan's git."""
     marker = tmp_path / "driver-ran"
     signed_repo.commit({".gitattributes": "*.md filter=plain\n*.json filter=plain\n"})
-    git(signed_repo.path, "config", "filter.plain.clean", f"sh -c 'touch {marker}; cat'")
+    git(signed_repo.path, "config", "filter.plain.clean", marker_filter(marker))
     before = git(signed_repo.path, "rev-parse", "HEAD")
     assert decide(signed_repo, "--sign", "--commit") == 0
     assert git(signed_repo.path, "rev-parse", "HEAD^") == before
@@ -196,9 +197,7 @@ def test_deciding_runs_no_program_the_repository_config_names(
     """fsmonitor during the commit, and a submodule's own clean filter while looking for
     uncommitted evidence: neither runs."""
     marker = tmp_path / "ran"
-    fsmonitor = tmp_path / "fsmonitor.sh"
-    fsmonitor.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
-    fsmonitor.chmod(0o755)
+    fsmonitor = marker_program(tmp_path / "fsmonitor.sh", marker)
     source = tmp_path / "submodule-source"
     source.mkdir()
     git(source, "init", "-q")
@@ -209,7 +208,7 @@ def test_deciding_runs_no_program_the_repository_config_names(
     git(signed_repo.path, "-c", "protocol.file.allow=always", "submodule", "add", "-q",
         str(source), "sub")
     git(signed_repo.path, "commit", "-qm", "add a submodule")
-    git(signed_repo.path / "sub", "config", "filter.sm.clean", f"sh -c 'touch {marker}; cat'")
+    git(signed_repo.path / "sub", "config", "filter.sm.clean", marker_filter(marker))
     (signed_repo.path / "sub" / "s.txt").write_text("S\n", encoding="utf-8")
     git(signed_repo.path, "config", "core.fsmonitor", str(fsmonitor))
     assert decide(signed_repo, "--sign", "--commit") == 0
@@ -221,9 +220,7 @@ def test_signing_runs_no_program_the_repository_config_names(
 ) -> None:
     """gpg.ssh.program set in .git/config would be run to sign the record: refused instead."""
     marker = tmp_path / "ran"
-    program = tmp_path / "ssh-keygen"
-    program.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
-    program.chmod(0o755)
+    program = marker_program(tmp_path / "ssh-keygen", marker)
     git(signed_repo.path, "config", "gpg.ssh.program", str(program))
     assert decide(signed_repo, "--sign") == 1
     assert "git config gpg.ssh.program is set in this repository's own configuration" in (

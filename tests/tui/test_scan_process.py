@@ -255,25 +255,13 @@ def test_a_whole_run_error_is_a_failure_not_a_crash(
 def test_output_printed_in_the_child_does_not_corrupt_the_frames(
     seed_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    noisy = tmp_path / "noisy.py"
-    noisy.write_text(
-        "import sys\n"
-        "import screens.loader\n"
-        "from screens.scan_process import main\n"
-        "load = screens.loader.load_review\n"
-        "def noisy(*args, **kwargs):\n"
-        "    print('a library writing to stdout', flush=True)\n"
-        "    sys.stdout.buffer.write(b'\\x00\\x00\\x00\\x05junk')\n"
-        "    return load(*args, **kwargs)\n"
-        "screens.loader.load_review = noisy\n"
-        "sys.exit(main(sys.argv[1:]))\n",
-        encoding="utf-8",
+    real_child_with(
+        tmp_path,
+        monkeypatch,
+        "print('a library writing to stdout', flush=True)\n"
+        "sys.stdout.buffer.write(b'\\x00\\x00\\x00\\x05junk')\n"
+        "return real_load(*args, **kwargs)",
     )
-
-    def command(repo: str, artifact: str | None) -> list[str]:
-        return [sys.executable, str(noisy), repo]
-
-    monkeypatch.setattr(screens.scan_process, "child_command", command)
     last = list(ScanProcess(str(seed_repo), None).events())[-1]
     assert isinstance(last, Loaded)
 

@@ -208,6 +208,8 @@ def test_deciding_runs_no_program_the_repository_config_names(
     git(signed_repo.path, "-c", "protocol.file.allow=always", "submodule", "add", "-q",
         str(source), "sub")
     git(signed_repo.path, "commit", "-qm", "add a submodule")
+    # Asks git status to look inside the submodule unless told otherwise on the command line.
+    git(signed_repo.path, "config", "submodule.sub.ignore", "none")
     git(signed_repo.path / "sub", "config", "filter.sm.clean", marker_filter(marker))
     (signed_repo.path / "sub" / "s.txt").write_text("S\n", encoding="utf-8")
     git(signed_repo.path, "config", "core.fsmonitor", str(fsmonitor))

@@ -165,7 +165,8 @@ def _policy_digest(spec: Spec) -> str:
 def changed_release_files(repo: Repo, config: Config) -> list[str]:
     """Working-tree changes (tracked or untracked) in files the scan reads to find the release
     surface: a record must describe its evaluated commit, not a working copy."""
-    # Not into submodules: their own config (filter drivers) is beyond the overrides.
+    # Not into submodules: their own config (filter drivers) is beyond the overrides. A flag,
+    # not diff.ignoreSubmodules: the repository's submodule.<name>.ignore outranks that setting.
     status = run_git(
         repo.root, "status", "--porcelain=v1", "-z", "-uall", "--ignore-submodules=dirty"
     )

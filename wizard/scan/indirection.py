@@ -51,24 +51,38 @@ def runs_in_posix_shell(text: str) -> bool:
     return bool(words) and is_posix_shell(words[0])
 
 
+def _shell_operand(words: list[str]) -> tuple[int, bool]:
+    """For `bash [options] …`: the index of the first word after the options, and whether one
+    of them is `-c` (that word is then the script itself)."""
+    index, inline = 1, False
+    while index < len(words) and words[index].startswith(("-", "+")):
+        option = words[index]
+        if option == "--":
+            return index + 1, inline
+        inline = inline or (not option.startswith("--") and "c" in option[1:])
+        index += 2 if option in ("-o", "+o", "-O", "+O") else 1
+    return index, inline
+
+
 def script_target(command: ShellCommand) -> str | None:
     """The file a command runs as a shell script: `./x.sh`, `bash x.sh`, `sh x`, `source x`."""
     words = command.words
     name = words[0]
     if posixpath.basename(name) in _POSIX_SHELLS:
-        index = 1
-        while index < len(words) and words[index].startswith(("-", "+")):
-            option = words[index]
-            if option == "--":
-                index += 1
-                break
-            if not option.startswith("--") and "c" in option[1:]:
-                return None  # `bash -c '…'`: the script is inline, already parsed as words
-            index += 2 if option in ("-o", "+o", "-O", "+O") else 1
-        return words[index] if index < len(words) else None
+        index, inline = _shell_operand(words)
+        return words[index] if index < len(words) and not inline else None
     if name in ("source", "."):
         return words[1] if len(words) > 1 else None
     return name if "/" in name else None
+
+
+def inline_script(command: ShellCommand) -> str | None:
+    """The script a command runs from its arguments: `bash -c '…'`, `sh -ec "…"`."""
+    words = command.words
+    if posixpath.basename(command.name) not in _POSIX_SHELLS:
+        return None
+    index, inline = _shell_operand(words)
+    return words[index] if inline and index < len(words) else None
 
 
 def github_env_export(item: CommandStep) -> tuple[str, str | None] | None:
@@ -218,6 +232,7 @@ class StepReader:
         step_id: str | None,
         exports: dict[str, str],
         items: list[Item],
+        inline_depth: int = 0,
     ) -> None:
         if script.unread_tools and script.syntax_error is not None:
             # Only then: the shell parser also stumbles on valid scripts, which is noise
@@ -241,6 +256,9 @@ class StepReader:
             target = script_target(command)
             if target is not None:
                 self._script(item, target, exports, items)
+            inline = inline_script(command)
+            if inline is not None:
+                self._inline(item, inline, exports, items, inline_depth)
             export = github_env_export(item)
             if export is None:
                 continue
@@ -287,6 +305,25 @@ class StepReader:
             item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments
         )
         self._commands(script, frame, 0, item.step_id, exports, items)
+
+    def _inline(
+        self, item: CommandStep, text: str, exports: dict[str, str], items: list[Item], depth: int
+    ) -> None:
+        """The commands of `bash -c '…'`, at the lines they are written on. The text is first
+        resolved where the command stands, as for a double-quoted script; in a single-quoted
+        one that takes the caller's variables as exported, which they usually are."""
+        if depth >= MAX_SCRIPT_DEPTH:
+            self.problem(
+                item.frame.path, item.line,
+                f"the script of this `{item.command.name} -c` is not read: it is more than "
+                f"{MAX_SCRIPT_DEPTH} inline shells deep",
+            )
+            return
+        script = self._parse(item.resolve(text), item.frame.path, item.line)
+        if script is not None:
+            self._commands(
+                script, item.frame, item.line - 1, item.step_id, exports, items, depth + 1
+            )
 
     def _load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:

@@ -1,0 +1,94 @@
+"""Scripts given inline to a shell: `bash -c '…'`, `sh -ec "…"`."""
+
+from __future__ import annotations
+
+from tests.conftest import RepoFactory
+from tests.scan.workflow_support import scan, workflow
+from wizard.facts import Problem
+from wizard.limits import MAX_SCRIPT_DEPTH
+
+WF = ".github/workflows/release.yml"
+
+
+def test_pushes_inside_bash_c_are_found_at_their_lines(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                "env:\n"
+                "  REGISTRY: ghcr.io/acme\n"
+                "jobs:\n"
+                "  publish:\n"
+                "    runs-on: ubuntu-latest\n"
+                "    steps:\n"
+                "      - run: bash -c 'docker push ghcr.io/acme/single:1'\n"
+                "      - run: |\n"
+                "          IMAGE=$REGISTRY/outer\n"
+                "          bash -o pipefail -c \"docker push $IMAGE:1\"\n"
+                "          sh -ec '\n"
+                "            set -x\n"
+                "            podman push ghcr.io/acme/multi:1\n"
+                "          '\n"
+                "          bash -c \"sh -c 'crane push out.tar ghcr.io/acme/nested:1'\"\n"
+                "          bash -- -c.sh\n"
+            ),
+            "-c.sh": "docker push ghcr.io/acme/not-inline:1\n",
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    found = [(p.line, p.image_resolved or p.image, p.via) for p in result.publications]
+    assert found == [
+        (9, "ghcr.io/acme/single", None),
+        (12, "ghcr.io/acme/outer", None),
+        (15, "ghcr.io/acme/multi", None),
+        (17, "ghcr.io/acme/nested", None),
+        (1, "ghcr.io/acme/not-inline", "-c.sh"),
+    ]
+
+
+def test_a_github_env_export_inside_bash_c_reaches_later_steps(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                "jobs:\n"
+                "  publish:\n"
+                "    runs-on: ubuntu-latest\n"
+                "    steps:\n"
+                "      - run: bash -c 'echo IMAGE=ghcr.io/acme/exported >> $GITHUB_ENV'\n"
+                "      - run: docker push $IMAGE:1\n"
+            ),
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    assert [(p.line, p.image_resolved) for p in result.publications] == [
+        (8, "ghcr.io/acme/exported")
+    ]
+
+
+def test_inline_shells_nested_past_the_limit_are_a_problem(make_repo: RepoFactory) -> None:
+    # Each level wraps the last in double quotes, escaping the quotes and backslashes inside.
+    script = "docker push ghcr.io/acme/deep:1"
+    for _ in range(MAX_SCRIPT_DEPTH + 1):
+        script = 'bash -c "' + script.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    repo = make_repo(
+        {
+            WF: workflow(
+                "jobs:\n"
+                "  publish:\n"
+                "    runs-on: ubuntu-latest\n"
+                "    steps:\n"
+                "      - run: |\n"
+                f"          {script}\n"
+            ),
+        }
+    )
+    result, problems = scan(repo)
+    assert result.publications == []
+    assert problems == [
+        Problem(
+            WF, 8,
+            f"the script of this `bash -c` is not read: it is more than {MAX_SCRIPT_DEPTH} "
+            "inline shells deep",
+        )
+    ]

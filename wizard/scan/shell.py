@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from wizard.scan.expressions import ascii_int, substitute_bounded
+from wizard.scan.expressions import substitute_bounded
 from wizard.scan.shell_mask import MaskedScript, mask_expressions
+from wizard.scan.shell_nodes import ascii_source, fails, is_dynamic, node_text, node_word
 
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 # The commands that publish, sign or scan an artifact.
@@ -29,16 +30,7 @@ RELEASE_TOOLS = (
 # A tool as a shell word (`docker`, `/usr/bin/docker`), not `docker-compose` or `docker.io`.
 _RELEASE_TOOL = re.compile(r"(?<![\w.-])(" + "|".join(RELEASE_TOOLS) + r")(?![\w.-])")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_BACKSLASH = re.compile(r"\\(.)", re.S)
-_IN_QUOTES_ESCAPE = re.compile(r"\\([\"\\$`])")
-# Values built by these node types are only known when the script runs.
-_DYNAMIC = frozenset(
-    {"command_substitution", "process_substitution", "arithmetic_expansion", "array"}
-)
 _SKIPPED = frozenset({"heredoc_body", "comment"})
-_EXITS = frozenset({"exit", "return"})
-_GROUPS = frozenset({"compound_statement", "subshell"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "readonly", "typeset"})
 # Node types of complete statements (what an ERROR node may hold before the error proper).
 _STATEMENTS = frozenset(
@@ -61,6 +53,10 @@ class ShellCommand:
     stdin: str | None = None
     stdout: str | None = None
     piped_from: ShellCommand | None = None
+    # The text of a here-document given as stdin (`<<EOF`), and whether the shell expands the
+    # variables in it (it does not when the delimiter is quoted: `<<'EOF'`).
+    heredoc: str | None = None
+    heredoc_expands: bool = True
 
     @property
     def name(self) -> str:
@@ -110,76 +106,10 @@ def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
     return text if expanded is None else expanded
 
 
-def _ascii(text: str) -> bytes:
-    """`text` with every non-ASCII character replaced by a letter, one byte per character.
-
-    tree-sitter-bash 0.25's scanner crashes the process on some non-ASCII characters (`{` then
-    U+DC9CF); for the shell they are word characters either way, and lines stay the same.
-    """
-    if text.isascii():
-        return text.encode("ascii")
-    return _NON_ASCII.sub("a", text).encode("ascii")
-
-
-def _text(node: Node, source: str) -> str:
-    # The parser saw one ASCII byte per character of `source`, so byte offsets index it.
-    return source[node.start_byte : node.end_byte]
-
-
-def _word(node: Node, source: str) -> str:
-    """The word as the command receives it: quotes removed, expansions left as written."""
-    kind = node.type
-    if kind == "word":
-        text = _text(node, source)
-        return _BACKSLASH.sub(r"\1", text) if "\\" in text else text
-    if kind == "string":
-        inner = _text(node, source)[1:-1]
-        return _IN_QUOTES_ESCAPE.sub(r"\1", inner) if "\\" in inner else inner
-    if kind == "raw_string":
-        return _text(node, source)[1:-1]
-    if kind == "ansi_c_string":
-        return _text(node, source)[2:-1]
-    if kind == "concatenation":
-        return "".join(_word(child, source) for child in node.children)
-    return _text(node, source)
-
-
-def _is_dynamic(node: Node) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in _DYNAMIC or current.type == "`":
-            return True
-        stack.extend(current.children)
-    return False
-
-
-def _fails(node: Node, source: str, after_failure: bool) -> bool:
-    """Whether `node` ends in failure when it runs: `false`, `exit N` or `return N` with N != 0,
-    a `{ …; }` or `( … )` ending in one, a list whose parts fail as a whole. A bare `exit` (or
-    `exit $?`) repeats the status before it: failure only right after the failed command."""
-    kind = node.type
-    if kind == "command":
-        words = [_text(c, source) for c in node.children if c.type != "variable_assignment"]
-        if words[:1] == ["false"]:
-            return True
-        if words[:1] and words[0] in _EXITS:
-            if len(words) == 1 or words[1] == "$?":
-                return after_failure
-            code = ascii_int(words[1].strip("'\""))
-            return code is not None and code != 0
-        return False
-    if kind in _GROUPS:
-        statements = [c for c in node.named_children if c.type != "comment"]
-        return bool(statements) and _fails(statements[-1], source, False)
-    if kind == "list":
-        parts = [c for c in node.children if c.type not in ("&&", "||")]
-        operator = next((c.type for c in node.children if c.type in ("&&", "||")), None)
-        if len(parts) != 2:
-            return False
-        left, right = (_fails(part, source, False) for part in parts)
-        return left and right if operator == "||" else left or right
-    return False
+@dataclass(slots=True)
+class _Heredoc:
+    text: str
+    expands: bool
 
 
 @dataclass(slots=True)
@@ -188,6 +118,7 @@ class _Context:
     stdin: str | None = None
     stdout: str | None = None
     pipe: tuple[int, int] | None = None
+    heredoc: _Heredoc | None = None
 
 
 class _Reader:
@@ -201,10 +132,10 @@ class _Reader:
         self.pipes = 0
 
     def word(self, node: Node) -> str:
-        return self.masked.restore(_word(node, self.masked.text))
+        return self.masked.restore(node_word(node, self.masked.text))
 
     def text(self, node: Node) -> str:
-        return _text(node, self.masked.text)
+        return node_text(node, self.masked.text)
 
     def current(self, name: str) -> str | None:
         known, value = self.variable(name)
@@ -222,7 +153,7 @@ class _Reader:
         name = self.text(name_node)
         value: str | None = ""
         if value_node is not None:
-            if _is_dynamic(value_node):
+            if is_dynamic(value_node):
                 value = None
             else:
                 value = expand(self.word(value_node), self.current)
@@ -236,10 +167,15 @@ class _Reader:
         self.assignments.setdefault(name, []).append((self.position, None))
 
     def redirects(self, node: Node, context: _Context) -> _Context:
-        stdin, stdout = context.stdin, context.stdout
+        stdin, stdout, heredoc = context.stdin, context.stdout, context.heredoc
+        # `cat <<EOF >> file`: the parser puts the redirect that follows a here-document's
+        # start inside it.
+        redirects = [c for c in node.children if c.type == "file_redirect"]
         for child in node.children:
-            if child.type != "file_redirect":
-                continue
+            if child.type == "heredoc_redirect":
+                heredoc = self.heredoc(child) or heredoc
+                redirects.extend(c for c in child.children if c.type == "file_redirect")
+        for child in redirects:
             operator = next((c for c in child.children if c.type in ("<", ">", ">>")), None)
             destination = child.child_by_field_name("destination")
             if operator is None or destination is None:
@@ -248,7 +184,15 @@ class _Reader:
                 stdin = self.word(destination)
             else:
                 stdout = self.word(destination)
-        return _Context(context.guarded, stdin, stdout, context.pipe)
+        return _Context(context.guarded, stdin, stdout, context.pipe, heredoc)
+
+    def heredoc(self, node: Node) -> _Heredoc | None:
+        start = next((c for c in node.children if c.type == "heredoc_start"), None)
+        body = next((c for c in node.children if c.type == "heredoc_body"), None)
+        if start is None or body is None:
+            return None
+        delimiter = self.text(start)
+        return _Heredoc(self.masked.restore(self.text(body)), not delimiter.startswith(("'", '"')))
 
     def command(self, node: Node, context: _Context) -> None:
         context = self.redirects(node, context)
@@ -274,6 +218,8 @@ class _Reader:
             guarded=context.guarded,
             stdin=context.stdin,
             stdout=context.stdout,
+            heredoc=context.heredoc.text if context.heredoc else None,
+            heredoc_expands=context.heredoc.expands if context.heredoc else True,
         )
         if words:
             self.commands.append(command)
@@ -338,7 +284,7 @@ class _Reader:
         parts = [c for c in named if c.type not in ("&&", "||")]
         # A failure on the left of `||` runs the right side instead; unless that fails too,
         # the failure is hidden.
-        if operator == "||" and len(parts) == 2 and not _fails(parts[1], self.masked.text, True):
+        if operator == "||" and len(parts) == 2 and not fails(parts[1], self.masked.text, True):
             guarded = _Context(True, context.stdin, context.stdout)
             return [(parts[0], guarded), (parts[1], context)]
         inherited = _Context(context.guarded, context.stdin, context.stdout)
@@ -370,7 +316,7 @@ def _first_error_row(root: Node) -> int | None:
 def parse_script(text: str) -> ShellScript:
     """Every command of `text` (lines 1-based within `text`); never raises on bad input."""
     masked = mask_expressions(text)
-    tree = _PARSER.parse(_ascii(masked.text))
+    tree = _PARSER.parse(ascii_source(masked.text))
     reader = _Reader(masked)
     reader.read(tree.root_node)
     row = _first_error_row(tree.root_node)

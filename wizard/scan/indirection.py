@@ -15,6 +15,7 @@ from typing import Any
 from wizard.limits import MAX_RESOLVED_CHARS, MAX_SCRIPT_BYTES, MAX_SCRIPT_DEPTH
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, oversized_env, static_env, text_of
+from wizard.scan.github_env import github_env_exports
 from wizard.scan.items import (
     ActionStep,
     CommandStep,
@@ -83,21 +84,6 @@ def inline_script(command: ShellCommand) -> str | None:
         return None
     index, inline = _shell_operand(words)
     return words[index] if inline and index < len(words) else None
-
-
-def github_env_export(item: CommandStep) -> tuple[str, str | None] | None:
-    """`echo "NAME=value" >> $GITHUB_ENV`: a variable the job's later steps see (its value None
-    when it would be longer than MAX_RESOLVED_CHARS)."""
-    command = item.command
-    if command.name != "echo" or not command.stdout or "GITHUB_ENV" not in command.stdout:
-        return None
-    words = command.words[1:]
-    while words and words[0] in ("-n", "-e", "-E"):
-        words = words[1:]
-    name, sep, value = " ".join(words).partition("=")
-    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        return None
-    return name, item.resolve_complete(value)
 
 
 class StepReader:
@@ -259,20 +245,17 @@ class StepReader:
             inline = inline_script(command)
             if inline is not None:
                 self._inline(item, inline, exports, items, inline_depth)
-            export = github_env_export(item)
-            if export is None:
-                continue
-            name, value = export
-            # Refers to itself, so every later substitution leaves it as written.
-            unknown = f"${{{{ env.{name} }}}}"
-            if value is None:
-                self.problem(
-                    frame.path, item.line,
-                    f"the value exported as `{name}` grows past {MAX_RESOLVED_CHARS} characters; "
-                    "later steps see it as unknown",
-                )
-            # Built from its own unknown value, it stays unknown.
-            exports[name] = unknown if value is None or unknown in value else value
+            for name, value in github_env_exports(item):
+                # Refers to itself, so every later substitution leaves it as written.
+                unknown = f"${{{{ env.{name} }}}}"
+                if value is None:
+                    self.problem(
+                        frame.path, item.line,
+                        f"the value exported as `{name}` grows past {MAX_RESOLVED_CHARS} "
+                        "characters; later steps see it as unknown",
+                    )
+                # Built from its own unknown value, it stays unknown.
+                exports[name] = unknown if value is None or unknown in value else value
 
     def _script_path(self, item: CommandStep, raw: str) -> str | None:
         text = item.resolve(raw)

@@ -106,13 +106,20 @@ class CommandStep:
         resolved = self.resolve_complete(text)
         return text if resolved is None else resolved
 
+    def resolve_expressions(self, text: str) -> str | None:
+        """`text` with static `${{ }}` values substituted where GitHub substitutes them (in
+        workflow and action text), shell variables left as written; None past
+        MAX_RESOLVED_CHARS."""
+        if self.frame.script_arguments is not None:
+            return text
+        return self.frame.scope.resolve_complete(text)
+
     def resolve_complete(self, text: str) -> str | None:
         """`resolve`, or None when the result would be longer than MAX_RESOLVED_CHARS."""
-        in_yaml = self.frame.script_arguments is None
         for _ in range(3):
             resolved = expand(text, self.variable)
-            if resolved is not None and in_yaml:
-                resolved = self.frame.scope.resolve_complete(resolved)
+            if resolved is not None:
+                resolved = self.resolve_expressions(resolved)
             if resolved is None:
                 return None
             if resolved == text:

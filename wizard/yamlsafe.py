@@ -122,14 +122,17 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.duplicates: list[tuple[str, int]] = []
         self.budget = MAX_YAML_NODES
+        self.aliased = False
         self.root: Any = None
 
     def charge(self, nodes: int, line: int) -> None:
         self.budget -= nodes
         if self.budget < 0:
-            raise YamlProblem(
-                f"document expands to more than {MAX_YAML_NODES} nodes (alias bomb?)", line
-            )
+            if self.aliased:
+                message = f"document expands to more than {MAX_YAML_NODES} nodes (alias bomb?)"
+            else:
+                message = f"document has more than {MAX_YAML_NODES} nodes; not read"
+            raise YamlProblem(message, line)
 
     def add(self, value: Any, line: int, size: int) -> None:
         if not self.stack:
@@ -192,6 +195,7 @@ class _Builder:
             raise YamlProblem(f"unknown alias *{event.anchor}", line)
         target, size = self.anchors[event.anchor]
         # Shared, never copied: the budget counts what a consumer would walk.
+        self.aliased = True
         self.charge(size, line)
         self.add(target, line, size)
 

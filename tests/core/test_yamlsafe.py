@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.limits import MAX_YAML_DEPTH
+from wizard.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 from wizard.yamlsafe import YamlProblem, YMap, YSeq, YStr, load_yaml
 
 
@@ -49,6 +49,7 @@ def test_alias_bomb_is_refused_with_a_line() -> None:
     with pytest.raises(YamlProblem, match="alias bomb") as info:
         load_yaml("\n".join(lines))
     assert info.value.line is not None and info.value.line > 1
+    assert str(info.value) == f"document expands to more than {MAX_YAML_NODES} nodes (alias bomb?)"
 
 
 def test_deep_nesting_is_refused() -> None:

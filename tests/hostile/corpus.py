@@ -356,7 +356,7 @@ CASES: tuple[Case, ...] = (
          big=True),
     Case("near-limit-workflow", "size",
          _then(_seed(), _untracked(f"{WORKFLOWS}/wide.yml", _near_limit_workflow)),
-         problems=((f"{WORKFLOWS}/wide.yml", "document expands to more than"),), big=True),
+         problems=((f"{WORKFLOWS}/wide.yml", "document has more than"),), big=True),
     # Encodings and bytes
     Case("invalid-utf8", "encoding",
          _seed({"flake.nix": None}, raw={

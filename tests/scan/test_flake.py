@@ -298,16 +298,45 @@ def test_deep_nesting_is_bounded(make_repo: RepoFactory) -> None:
                             "are not read")]
 
 
-def test_self_referencing_bindings_terminate(make_repo: RepoFactory) -> None:
+_UNFOLLOWED = (
+    f"the value here is not followed: it goes through more than {MAX_NIX_DEPTH} names and "
+    "wrappers (or round a cycle), so what it builds is unknown"
+)
+
+
+def test_self_referencing_bindings_terminate_with_a_problem(make_repo: RepoFactory) -> None:
     facts, problems = _scan(make_repo, """{
   outputs = _: let a = b; b = a; c = c.x; in {
     packages.x86_64-linux = { loop = a; sel = c; };
   };
 }
 """)
-    assert problems == []
+    assert problems == [(3, _UNFOLLOWED)]
     assert _summary(facts) == [("loop", 3, None, ["x86_64-linux"]),
                                ("sel", 3, None, ["x86_64-linux"])]
+
+
+def _chain(length: int) -> str:
+    """A flake whose package is an image builder call reached through `length` names."""
+    names = "".join(f"      a{i + 1} = a{i};\n" for i in range(length))
+    return (
+        "{\n  outputs = { n2c, ... }: let\n"
+        '      a0 = n2c.packages.x86_64-linux.nix2container.buildImage { name = "x"; };\n'
+        f"{names}"
+        f"    in {{ packages.x86_64-linux.image = a{length}; }};\n}}\n"
+    )
+
+
+def test_a_chain_of_names_is_followed_up_to_the_limit_then_reported(
+    make_repo: RepoFactory,
+) -> None:
+    builder = "n2c.packages.x86_64-linux.nix2container.buildImage"
+    facts, problems = _scan(make_repo, _chain(MAX_NIX_DEPTH - 10))
+    assert problems == []
+    assert [(p.name, p.image_builder) for p in facts.packages] == [("image", builder)]
+    facts, problems = _scan(make_repo, _chain(MAX_NIX_DEPTH + 10))
+    assert problems == [(MAX_NIX_DEPTH + 14, _UNFOLLOWED)]
+    assert [(p.name, p.image_builder) for p in facts.packages] == [("image", None)]
 
 
 _NIX_TOKENS = [

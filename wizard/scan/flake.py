@@ -19,6 +19,7 @@ from wizard.facts import FlakeFacts, FlakePackage
 from wizard.limits import MAX_NIX_DEPTH, MAX_NIX_STEPS
 from wizard.scan.context import ScanContext
 from wizard.scan.nixtree import (
+    NixTooDeep,
     Scope,
     attr_name,
     binding_set,
@@ -62,6 +63,7 @@ class _Collector:
         self.work: list[_Work] = []
         self.too_deep_line: int | None = None
         self.over_budget_line: int | None = None
+        self.unfollowed_line: int | None = None
         # The same expression in the same scope evaluates to the same packages: visit it once.
         self.seen: set[tuple[int, int, bool, str | None, bool]] = set()
 
@@ -90,12 +92,24 @@ class _Collector:
     def run(self, outputs: Node) -> list[FlakePackage]:
         self.work.append(_Work(outputs, Scope(), 0, package_set=False))
         while self.work:
-            self.visit(self.work.pop())
+            item = self.work.pop()
+            try:
+                self.visit(item)
+            except NixTooDeep:
+                self.unfollowed(item.node)
         return sorted(self.packages.values(), key=lambda p: (p.line, p.name))
+
+    def unfollowed(self, node: Node) -> None:
+        self.unfollowed_line = self.unfollowed_line or line_of(node)
 
     def add_package(self, name: str, line: int, value: Node | None, scope: Scope,
                     system: str | None) -> None:
-        builder = image_builder(value, scope) if value is not None else None
+        builder = None
+        try:
+            builder = image_builder(value, scope) if value is not None else None
+        except NixTooDeep:
+            assert value is not None
+            self.unfollowed(value)
         package = self.packages.get(name)
         if package is None:
             package = self.packages[name] = FlakePackage(name=name, line=line,
@@ -256,6 +270,10 @@ def scan_flake(ctx: ScanContext) -> FlakeFacts:
     if collector.too_deep_line is not None:
         ctx.problem(path, collector.too_deep_line,
                     f"nesting deeper than {MAX_NIX_DEPTH} levels; packages below it are not read")
+    if collector.unfollowed_line is not None:
+        ctx.problem(path, collector.unfollowed_line,
+                    f"the value here is not followed: it goes through more than {MAX_NIX_DEPTH} "
+                    "names and wrappers (or round a cycle), so what it builds is unknown")
     return FlakeFacts(
         path=path,
         packages=packages,

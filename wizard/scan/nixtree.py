@@ -33,6 +33,11 @@ _TRANSPARENT = {
 }
 
 
+class NixTooDeep(Exception):
+    """A chain of names, selections or wrappers longer than MAX_NIX_DEPTH steps (or a cycle):
+    the value is not followed further, and the caller reports where."""
+
+
 def parse_nix(source: bytes) -> Tree:
     return Parser(NIX).parse(source)
 
@@ -187,7 +192,7 @@ def dotted(node: Node) -> list[str]:
             return []
         tail = [*(attr_name(p) for p in path.named_children), *tail]
         current = current.child_by_field_name("expression")
-    return []
+    raise NixTooDeep
 
 
 def _binding_for(attrset: Node, path: list[str]) -> tuple[Node, int] | None:
@@ -222,7 +227,7 @@ def resolve(
 
     Wrappers and identifiers are followed without recursion. An identifier nobody binds (a
     function argument, an input) resolves to itself; None means the value cannot be known
-    statically (a missing attribute, a cycle, more than MAX_NIX_DEPTH steps).
+    statically (a missing attribute, a cycle). Raises NixTooDeep past MAX_NIX_DEPTH steps.
     """
     pending = list(path or [])
     for _ in range(MAX_NIX_DEPTH):
@@ -254,7 +259,7 @@ def resolve(
             return None
         node, consumed = match
         pending = pending[consumed:]
-    return None
+    raise NixTooDeep
 
 
 def _is_n2c(names: list[str], scope: Scope) -> bool:
@@ -292,7 +297,7 @@ def _callee(call: Node) -> Node | None:
             return node
         node = node.child_by_field_name("function" if node.type == "apply_expression" else
                                         "expression")
-    return None
+    raise NixTooDeep
 
 
 def image_builder(node: Node, scope: Scope) -> str | None:
@@ -325,4 +330,4 @@ def image_builder(node: Node, scope: Scope) -> str | None:
         if helper is None or helper[0].id == callee.id:
             return None
         target, scope = helper
-    return None
+    raise NixTooDeep

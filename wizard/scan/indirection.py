@@ -25,65 +25,20 @@ from wizard.scan.items import (
     RunDefaults,
     normal_path,
 )
-from wizard.scan.shell import RELEASE_TOOLS, ShellCommand, ShellScript, parse_script
+from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
+from wizard.scan.shell_calls import (
+    inline_script,
+    is_posix_shell,
+    runs_in_posix_shell,
+    script_target,
+)
 from wizard.scan.triggers import input_defaults
 from wizard.yamlsafe import YMap, YSeq, YStr
 
 # Only scripts that mention one of these can push, scan, sign, export or call another script.
 _WORTH_PARSING = re.compile("|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|/|\.\s")
-_POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 _WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
-
-
-def is_posix_shell(shell: str) -> bool:
-    first = shell.split()[0] if shell.split() else ""
-    return posixpath.basename(first) in _POSIX_SHELLS
-
-
-def runs_in_posix_shell(text: str) -> bool:
-    """A script without a `#!` line runs in the calling shell; with one, in its interpreter,
-    looked up through `env` (its options and VAR=value words skipped) when that is how."""
-    if not text.startswith("#!"):
-        return True
-    words = text[2:].split("\n", 1)[0].split()
-    if words and posixpath.basename(words[0]) == "env":
-        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
-    return bool(words) and is_posix_shell(words[0])
-
-
-def _shell_operand(words: list[str]) -> tuple[int, bool]:
-    """For `bash [options] …`: the index of the first word after the options, and whether one
-    of them is `-c` (that word is then the script itself)."""
-    index, inline = 1, False
-    while index < len(words) and words[index].startswith(("-", "+")):
-        option = words[index]
-        if option == "--":
-            return index + 1, inline
-        inline = inline or (not option.startswith("--") and "c" in option[1:])
-        index += 2 if option in ("-o", "+o", "-O", "+O") else 1
-    return index, inline
-
-
-def script_target(command: ShellCommand) -> str | None:
-    """The file a command runs as a shell script: `./x.sh`, `bash x.sh`, `sh x`, `source x`."""
-    words = command.words
-    name = words[0]
-    if posixpath.basename(name) in _POSIX_SHELLS:
-        index, inline = _shell_operand(words)
-        return words[index] if index < len(words) and not inline else None
-    if name in ("source", "."):
-        return words[1] if len(words) > 1 else None
-    return name if "/" in name else None
-
-
-def inline_script(command: ShellCommand) -> str | None:
-    """The script a command runs from its arguments: `bash -c '…'`, `sh -ec "…"`."""
-    words = command.words
-    if posixpath.basename(command.name) not in _POSIX_SHELLS:
-        return None
-    index, inline = _shell_operand(words)
-    return words[index] if inline and index < len(words) else None
 
 
 class StepReader:

@@ -1,11 +1,11 @@
-"""Hypothesis over the two tree-sitter grammars, meant to run in a child process.
+"""Hypothesis over the three tree-sitter grammars, meant to run in a child process.
 
 tree-sitter-bash 0.25 crashed the whole interpreter on some non-ASCII input (shell.py now
 replaces non-ASCII before parsing); a crash in C cannot be caught, so these runs live in their own
 process and write each input to a file before parsing it: if the process dies, the file holds the
 input that killed it.
 
-    python -m tests.hostile.native_fuzz shell|nix EXAMPLES LAST_INPUT_FILE
+    python -m tests.hostile.native_fuzz shell|nix|make EXAMPLES LAST_INPUT_FILE
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from wizard.config import Config
 from wizard.repo import Repo
 from wizard.scan.context import ScanContext
 from wizard.scan.flake import scan_flake
+from wizard.scan.makefile import parse_makefile
 from wizard.scan.shell import parse_script
 
 # Every code point but lone surrogates (repository text is decoded strictly, so it has none).
@@ -30,6 +31,11 @@ _SHELL_TOKENS = [
     "docker", " push ", "${{ x }}", "$(", ")", "'", '"', "\\", "\n", "|", "||", "&&", ";", "<",
     ">>", "<<EOF\n", "EOF\n", "{", "}", "=", "A", "$A", "${A}", "`", "#", "case", "esac", "[[",
     "]]", "if", "then", "fi", "for", "in", "do", "done", "$'", "((", "))",
+]
+_MAKE_TOKENS = [
+    "push", ":", "::", "\t", "\n", " ", "=", ":=", "?=", "+=", "!=", "$(", "${", ")", "}", "$$",
+    "$@", "$<", "$(MAKE)", "$(shell ", "\\\n", "ifeq (", ",", "else", "endif", "define X\n",
+    "endef", "include ", "export ", "override ", "%", ".PHONY", "@", "-", "+", ";", "#", "docker",
 ]
 _NIX_TOKENS = [
     "{", "}", "(", ")", "[", "]", ";", "=", ":", "''", "'", '"', "${", "\\", "#", "/*", "*/",
@@ -51,11 +57,21 @@ def run(grammar: str, examples: int, last_input: Path) -> None:
     subprocess.run(["git", "init", "-q", str(workdir)], check=True)
     repo = Repo(workdir)
 
+    tokens = {"shell": _SHELL_TOKENS, "make": _MAKE_TOKENS}.get(grammar, _NIX_TOKENS)
+
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(text=_soup(_SHELL_TOKENS if grammar == "shell" else _NIX_TOKENS))
+    @given(text=_soup(tokens))
     def check(text: str) -> None:
         last_input.write_text(repr(text), encoding="utf-8")
+        if grammar == "make":
+            makefile = parse_makefile(text)
+            lines = text.count("\n") + 1
+            for target in makefile.build_order(list(makefile.rules)):
+                for line, recipe in makefile.rules[target].recipe:
+                    assert 1 <= line <= lines
+                    makefile.recipe_text(target, recipe, {}, lambda name: False)
+            return
         if grammar == "shell":
             lines = text.count("\n") + 1
             assert all(1 <= c.line <= lines for c in parse_script(text).commands)

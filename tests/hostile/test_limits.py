@@ -123,7 +123,7 @@ def test_script_depth_limit(make_repo: RepoFactory) -> None:
     assert ctx.problems == [
         Problem(f"s{MAX_SCRIPT_DEPTH}.sh", 1,
                 f"`s{MAX_SCRIPT_DEPTH + 1}.sh` is not followed: it is more than {MAX_SCRIPT_DEPTH}"
-                " levels of local actions, reusable workflows and scripts deep"),
+                " levels of local actions, reusable workflows, scripts and make calls deep"),
     ]
 
 

@@ -95,7 +95,7 @@ def test_workflow_reader_turns_any_text_into_problems(
     assert all(p.line >= 1 and p.path in ctx.file_set for p in result.publications)
 
 
-@pytest.mark.parametrize("grammar", ["shell", "nix"])
+@pytest.mark.parametrize("grammar", ["shell", "nix", "make"])
 def test_tree_sitter_grammars_survive_any_text(grammar: str, tmp_path: Path) -> None:
     last_input = tmp_path / "last-input.txt"
     proc = subprocess.run(

@@ -204,7 +204,7 @@ def test_indirection_deeper_than_the_limit_is_a_problem(make_repo: RepoFactory) 
         Problem(
             f"s{MAX_SCRIPT_DEPTH}.sh", 1,
             f"`s{MAX_SCRIPT_DEPTH + 1}.sh` is not followed: it is more than {MAX_SCRIPT_DEPTH} "
-            "levels of local actions, reusable workflows and scripts deep",
+            "levels of local actions, reusable workflows, scripts and make calls deep",
         )
     ]
 

@@ -25,6 +25,13 @@ from wizard.scan.items import (
     RunDefaults,
     normal_path,
 )
+from wizard.scan.makefile import (
+    MakeCall,
+    Makefile,
+    make_call,
+    makefile_location,
+    parse_makefile,
+)
 from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
 from wizard.scan.shell_calls import (
     inline_script,
@@ -36,7 +43,9 @@ from wizard.scan.triggers import input_defaults
 from wizard.yamlsafe import YMap, YSeq, YStr
 
 # Only scripts that mention one of these can push, scan, sign, export or call another script.
-_WORTH_PARSING = re.compile("|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|/|\.\s")
+_WORTH_PARSING = re.compile(
+    "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
+)
 _WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
@@ -50,11 +59,14 @@ class StepReader:
         self.scripts: dict[str, ShellScript | None] = {}
         # Parsed once per text: YAML aliases, matrix combinations and copies reach the same one.
         self.parsed: dict[str, ShellScript] = {}
+        self.makefiles: dict[str, Makefile | None] = {}
         self.read_bytes = 0
 
-    def may_follow(self, frame: Frame, target: str, line: int) -> bool:
-        """Whether `target` can be read from `frame` (no cycle, within the depth limit)."""
-        if target in (frame.root, frame.path) or target in frame.via:
+    def may_follow(self, frame: Frame, target: str, line: int, again: bool = False) -> bool:
+        """Whether `target` can be read from `frame` (no cycle, within the depth limit).
+        `again`: reading the file being read is no cycle (make calling its own Makefile)."""
+        cycle = target in (frame.root, frame.path) or target in frame.via
+        if cycle and not (again and target == frame.path):
             chain = " -> ".join((frame.root, *frame.via))
             self.problem(
                 frame.path, line, f"`{target}` is not followed again: it is already read through "
@@ -65,7 +77,7 @@ class StepReader:
             self.problem(
                 frame.path, line,
                 f"`{target}` is not followed: it is more than {MAX_SCRIPT_DEPTH} levels of local "
-                "actions, reusable workflows and scripts deep",
+                "actions, reusable workflows, scripts and make calls deep",
             )
             return False
         return True
@@ -200,6 +212,9 @@ class StepReader:
             inline = inline_script(command)
             if inline is not None:
                 self._inline(item, inline, exports, items, inline_depth)
+            call = make_call(command.words)
+            if call is not None:
+                self._make(item, call, exports, items)
             for name, value in github_env_exports(item):
                 # Refers to itself, so every later substitution leaves it as written.
                 unknown = f"${{{{ env.{name} }}}}"
@@ -262,6 +277,39 @@ class StepReader:
             self._commands(
                 script, item.frame, item.line - 1, item.step_id, exports, items, depth + 1
             )
+
+    def _make(
+        self, item: CommandStep, call: MakeCall, exports: dict[str, str], items: list[Item]
+    ) -> None:
+        """The recipes `make` runs, read as shell at their lines in the Makefile: the goals
+        named (else the default one), each after its prerequisites. A recipe calling make again
+        in the same file is followed too, one level deeper each time."""
+        found = makefile_location(call, item.frame.workdir, item.resolve, self.ctx.exists)
+        if found is None:
+            return
+        path, directory = found
+        frame = item.frame
+        if not self.may_follow(frame, path, item.line, again=True):
+            return
+        if path not in self.makefiles:
+            text = self.ctx.read_text(path)
+            self.makefiles[path] = parse_makefile(text) if text is not None else None
+        makefile = self.makefiles[path]
+        if makefile is None:
+            return
+        overrides = {name: item.resolve(value) for name, value in call.overrides.items()}
+        goals = call.goals or ([makefile.default_goal] if makefile.default_goal else [])
+        recipes = replace(
+            frame, path=path, via=(*frame.via, path), workdir=directory, script_arguments=()
+        )
+        for target in makefile.build_order(goals):
+            for line, text in makefile.rules[target].recipe:
+                shell = makefile.recipe_text(
+                    target, text, overrides, lambda name: item.variable(name) is not None
+                )
+                script = self._parse(shell, path, line)
+                if script is not None:
+                    self._commands(script, recipes, line - 1, item.step_id, exports, items)
 
     def _load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:

@@ -316,6 +316,18 @@ def test_self_referencing_bindings_terminate_with_a_problem(make_repo: RepoFacto
                                ("sel", 3, None, ["x86_64-linux"])]
 
 
+def test_an_entry_that_cannot_be_followed_leaves_its_siblings(make_repo: RepoFactory) -> None:
+    facts, problems = _scan(make_repo, """{
+  outputs = _: let c = c.x; in {
+    packages.x86_64-linux = { inherit (c) foo; bar = 1; baz = 2; };
+  };
+}
+""")
+    assert problems == [(3, _UNFOLLOWED)]
+    assert _summary(facts) == [("bar", 3, None, ["x86_64-linux"]), ("baz", 3, None, ["x86_64-linux"]),
+                               ("foo", 3, None, ["x86_64-linux"])]
+
+
 def _chain(length: int) -> str:
     """A flake whose package is an image builder call reached through `length` names."""
     names = "".join(f"      a{i + 1} = a{i};\n" for i in range(length))

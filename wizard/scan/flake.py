@@ -147,10 +147,14 @@ class _Collector:
             if kind == "rec_attrset_expression":
                 scope = scope.child_with_bindings(binding_set(node))
             for entry in binding_set(node):
-                if item.package_set:
-                    self.package_entry(entry, scope, item)
-                else:
-                    self.output_entry(entry, scope, item)
+                # One entry past the cap is unknown; its siblings are still read.
+                try:
+                    if item.package_set:
+                        self.package_entry(entry, scope, item)
+                    else:
+                        self.output_entry(entry, scope, item)
+                except NixTooDeep:
+                    self.unfollowed(entry)
 
     def visit_call(self, call: Node, item: _Work) -> None:
         arguments: list[Node] = []
@@ -203,7 +207,11 @@ class _Collector:
             attrs = entry.child_by_field_name("attrs")
             for attr in attrs.named_children if attrs is not None else []:
                 name = attr_name(attr)
-                resolved = resolve(source, scope, [name])
+                try:
+                    resolved = resolve(source, scope, [name])
+                except NixTooDeep:  # the package exists; what it is stays unknown
+                    self.unfollowed(attr)
+                    resolved = None
                 value, value_scope = resolved if resolved is not None else (None, scope)
                 self.add_package(name, line_of(attr), value, value_scope, item.system)
 

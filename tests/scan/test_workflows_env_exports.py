@@ -114,3 +114,19 @@ def test_the_shell_reader_keeps_here_documents_and_whether_they_expand() -> None
         (4, "B=$Y\n", False, None),
         (7, "C\n", False, "$GITHUB_ENV"),
     ]
+
+
+def test_a_backslashed_delimiter_echo_e_and_tee_with_a_here_document(
+    make_repo: RepoFactory,
+) -> None:
+    export = (
+        "REG=ghcr.io/local\n"
+        "cat <<\\EOF >> $GITHUB_ENV\n"
+        "A=$REG/a\n"
+        "EOF\n"
+        'echo -e "B=ghcr.io/acme/b\\nX=1" >> $GITHUB_ENV\n'
+        'tee -a "$GITHUB_ENV" <<EOF\n'
+        "C=ghcr.io/acme/c\n"
+        "EOF\n"
+    )
+    assert _pushed_images(make_repo, export) == ["$REG/a", "ghcr.io/acme/b", "ghcr.io/acme/c"]

@@ -10,6 +10,7 @@ from wizard.scan.items import CommandStep
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PRINTF_PIECE = re.compile(r"%%|%s|%.?|\\.?|[^%\\]+", re.S)
 _PRINTF_SAFE = frozenset({"%s", "%%"})
+_ESCAPE = re.compile(r"\\.", re.S)
 _PRINTF_ESCAPES = {"%%": "%", "\\n": "\n", "\\t": "\t", "\\\\": "\\"}
 
 
@@ -36,19 +37,25 @@ def _printf(words: list[str]) -> str | None:
 
 def _written_to_github_env(item: CommandStep) -> tuple[str, bool] | None:
     """The text a command appends to `$GITHUB_ENV` (`echo`, `printf` or `cat <<EOF` redirected
-    to it, or one of those piped into `tee -a $GITHUB_ENV`), and whether the shell expands the
-    variables in it."""
+    to it, or one of those piped into `tee -a $GITHUB_ENV`, or `tee`'s own here-document), and
+    whether the shell expands the variables in it."""
     command = item.command
     if command.name == "tee" and any("GITHUB_ENV" in word for word in command.words[1:]):
+        if command.heredoc is not None:
+            return command.heredoc, command.heredoc_expands
         command = command.piped_from or command
     elif not command.stdout or "GITHUB_ENV" not in command.stdout:
         return None
     words = command.words[1:]
     text = None
     if command.name == "echo":
-        while words and words[0] in ("-n", "-e", "-E"):
+        escapes = False
+        while words and words[0] in ("-n", "-e", "-E", "-ne", "-en"):
+            escapes = "e" in words[0] if words[0] != "-n" else escapes
             words = words[1:]
         text = " ".join(words)
+        if escapes:
+            text = _ESCAPE.sub(lambda m: _PRINTF_ESCAPES.get(m[0], m[0]), text)
     elif command.name == "printf":
         text = _printf(words)
     elif command.name == "cat" and not words and command.heredoc is not None:

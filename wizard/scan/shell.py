@@ -57,6 +57,8 @@ class ShellCommand:
     # variables in it (it does not when the delimiter is quoted: `<<'EOF'`).
     heredoc: str | None = None
     heredoc_expands: bool = True
+    # The line each word starts on (a command may span lines with `\`).
+    word_lines: list[int] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -191,12 +193,14 @@ class _Reader:
         body = next((c for c in node.children if c.type == "heredoc_body"), None)
         if start is None or body is None:
             return None
-        delimiter = self.text(start)
-        return _Heredoc(self.masked.restore(self.text(body)), not delimiter.startswith(("'", '"')))
+        # Any quoting of the delimiter (`'EOF'`, `"EOF"`, `\EOF`) turns expansion off.
+        quoted = any(mark in self.text(start) for mark in "'\"\\")
+        return _Heredoc(self.masked.restore(self.text(body)), not quoted)
 
     def command(self, node: Node, context: _Context) -> None:
         context = self.redirects(node, context)
         words: list[str] = []
+        word_lines: list[int] = []
         prefix: dict[str, str] = {}
         for child in node.children:
             kind = child.type
@@ -205,10 +209,15 @@ class _Reader:
                 value_node = child.child_by_field_name("value")
                 if name_node is not None:
                     prefix[self.text(name_node)] = self.word(value_node) if value_node else ""
-            elif kind == "command_name":
-                words.extend(self.word(c) for c in child.children)
+                continue
+            if kind == "command_name":
+                parts = child.children
             elif kind not in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
-                words.append(self.word(child))
+                parts = [child]
+            else:
+                continue
+            words.extend(self.word(part) for part in parts)
+            word_lines.extend(self.masked.original_line(part.start_point.row) for part in parts)
         self.position += 1
         command = ShellCommand(
             words=words,
@@ -220,6 +229,7 @@ class _Reader:
             stdout=context.stdout,
             heredoc=context.heredoc.text if context.heredoc else None,
             heredoc_expands=context.heredoc.expands if context.heredoc else True,
+            word_lines=word_lines,
         )
         if words:
             self.commands.append(command)

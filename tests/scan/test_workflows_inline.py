@@ -92,3 +92,63 @@ def test_inline_shells_nested_past_the_limit_are_a_problem(make_repo: RepoFactor
             "inline shells deep",
         )
     ]
+
+
+def test_the_inline_scripts_own_variables_and_arguments(make_repo: RepoFactory) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                "env:\n"
+                "  IMAGE: docker.io/out/app\n"
+                "  TAG: latest\n"
+                "jobs:\n"
+                "  publish:\n"
+                "    runs-on: ubuntu-latest\n"
+                "    steps:\n"
+                "      - run: |\n"
+                "          OWNER=acme\n"
+                "          bash -c 'IMAGE=ghcr.io/in/app; docker push $IMAGE:1'\n"
+                "          bash -c 'docker push \"$1\"' _ ghcr.io/$OWNER/argument:1\n"
+                "          bash -c \"docker push ghcr.io/$OWNER/caller:1\"\n"
+            ),
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    assert [(p.line, p.image_resolved or p.image) for p in result.publications] == [
+        (12, "ghcr.io/in/app"),
+        (13, "ghcr.io/acme/argument"),
+        (14, "ghcr.io/acme/caller"),
+    ]
+
+
+def test_lines_of_a_script_from_a_variable_and_of_a_command_over_several_lines(
+    make_repo: RepoFactory,
+) -> None:
+    repo = make_repo(
+        {
+            WF: workflow(
+                "jobs:\n"
+                "  publish:\n"
+                "    runs-on: ubuntu-latest\n"
+                "    env:\n"
+                "      SCRIPT: |\n"
+                "        echo one\n"
+                "        echo two\n"
+                "        docker push ghcr.io/acme/from-variable:1\n"
+                "    steps:\n"
+                "      - run: |\n"
+                "          bash -c \"$SCRIPT\"\n"
+                "          bash \\\n"
+                "            -c '\n"
+                "            echo x\n"
+                "            docker push ghcr.io/acme/continued:1'\n"
+            ),
+        }
+    )
+    result, problems = scan(repo)
+    assert problems == []
+    assert [(p.line, p.image_resolved or p.image) for p in result.publications] == [
+        (13, "ghcr.io/acme/from-variable"),
+        (17, "ghcr.io/acme/continued"),
+    ]

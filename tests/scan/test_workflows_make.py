@@ -77,19 +77,13 @@ def test_make_in_a_directory_with_overrides_and_recursive_make(make_repo: RepoFa
         }
     )
     result, problems = scan(repo)
+    assert problems == []
     (publication,) = result.publications
     assert (publication.path, publication.line) == ("deploy/Makefile", 4)
     assert publication.via == "deploy/Makefile -> deploy/Makefile"
-    # NAME is given to the inner make; REGISTRY only to the outer one, so the inner make takes
-    # it from the environment, where it is unknown: an honest problem, not a guess.
-    assert publication.image == "${REGISTRY}/worker"
-    assert problems == [
-        Problem(
-            "deploy/Makefile", 4,
-            "job `publish` pushes an image whose name is only known at run time "
-            "(`${REGISTRY}/worker`); set artifact.images in .release-gate.yaml to match it",
-        )
-    ]
+    # REGISTRY from the outer make's command line reaches the inner make, as MAKEFLAGS carries
+    # it; NAME is the inner make's own.
+    assert publication.image == "ghcr.io/acme/worker"
     # The recipe's script signs what the recipe pushed.
     signing = publication.signing
     assert signing is not None
@@ -129,3 +123,101 @@ def test_make_calling_make_past_the_depth_limit_is_a_problem(make_repo: RepoFact
             "actions, reusable workflows, scripts and make calls deep",
         )
     ]
+
+
+def _images(make_repo: RepoFactory, files: dict[str, str], run: str, env: str = "") -> list[str]:
+    result, _ = scan(make_repo({WF: _workflow(run, env), **files}))
+    return [p.image_resolved or p.image for p in result.publications]
+
+
+PUSH_HERE = {
+    "Makefile": "push:\n\tdocker push ghcr.io/root/app:1\n",
+    "deploy/Makefile": "push:\n\tdocker push ghcr.io/deploy/app:1\n",
+}
+
+
+def test_make_runs_where_cd_went(make_repo: RepoFactory) -> None:
+    assert _images(make_repo, PUSH_HERE, "cd deploy && make push") == ["ghcr.io/deploy/app"]
+    assert _images(make_repo, PUSH_HERE, "make push") == ["ghcr.io/root/app"]
+    # A recipe that changes directory before calling make.
+    files = {**PUSH_HERE, "Makefile": "release:\n\tcd deploy && $(MAKE) push\n"}
+    assert _images(make_repo, files, "make release") == ["ghcr.io/deploy/app"]
+
+
+def test_make_after_cd_to_an_unknown_place_is_a_problem(make_repo: RepoFactory) -> None:
+    repo = make_repo({WF: _workflow('cd "$RUNNER_TEMP/x" && make push'), **PUSH_HERE})
+    result, problems = scan(repo)
+    assert result.publications == []
+    assert problems == [
+        Problem(WF, 9, "`make` here is not followed: the directory it runs in (after `cd`) is "
+                "only known at run time")
+    ]
+
+
+REGISTRY_MAKEFILE = {
+    "Makefile": "REGISTRY ?= localhost:5000\npush:\n\tdocker push $(REGISTRY)/app:1\n"
+                "\tdocker push $$IMAGE:1\n",
+}
+
+
+def test_the_environment_make_gets_from_its_command_line(make_repo: RepoFactory) -> None:
+    env = "    env:\n      REGISTRY: docker.io/wrong\n      IMAGE: docker.io/wrong/image\n"
+    run = "REGISTRY=ghcr.io/right make push IMAGE=ghcr.io/right/image"
+    assert _images(make_repo, REGISTRY_MAKEFILE, run, env) == [
+        "ghcr.io/right/app", "ghcr.io/right/image",
+    ]
+    assert _images(make_repo, REGISTRY_MAKEFILE, "make push", env) == [
+        "docker.io/wrong/app", "docker.io/wrong/image",
+    ]
+
+
+def test_a_value_only_make_knows_is_not_taken_from_the_environment(
+    make_repo: RepoFactory,
+) -> None:
+    files = {
+        "Makefile": "ifeq ($(CI),true)\nREGISTRY = ghcr.io/org\nelse\nREGISTRY = localhost\n"
+                    "endif\npush:\n\tdocker push $(REGISTRY)/app:1\n",
+    }
+    env = "    env:\n      REGISTRY: docker.io/wrong\n"
+    repo = make_repo({WF: _workflow("make push", env), **files})
+    result, problems = scan(repo)
+    assert [p.image for p in result.publications] == ["$(REGISTRY)/app"]
+    assert [(p.path, p.line) for p in problems] == [("Makefile", 7)]
+
+
+def test_ignored_failures_and_dry_runs(make_repo: RepoFactory) -> None:
+    files = {
+        "Makefile": "push:\n\t-trivy image --exit-code 1 ghcr.io/a/app:1\n"
+                    "\tdocker push ghcr.io/a/app:1\n\t+docker push ghcr.io/a/always:1\n",
+    }
+    result, _ = scan(make_repo({WF: _workflow("make push"), **files}))
+    scanned = result.publications[0].vuln_scan
+    assert scanned is not None and (scanned.line, scanned.blocking) == (2, False)
+    result, _ = scan(make_repo({WF: _workflow("make --ignore-errors push"), **files}))
+    assert [p.image for p in result.publications] == ["ghcr.io/a/app", "ghcr.io/a/always"]
+    # Under -n make prints the recipe instead of running it, except `+` lines.
+    assert _images(make_repo, files, "make -n push") == ["ghcr.io/a/always"]
+
+
+def test_goals_from_variables(make_repo: RepoFactory) -> None:
+    env = "    env:\n      TARGET: push\n"
+    assert _images(make_repo, PUSH_HERE, "make $TARGET", env) == ["ghcr.io/root/app"]
+    repo = make_repo({WF: _workflow("make ${{ github.event.inputs.goal }}"), **PUSH_HERE})
+    result, problems = scan(repo)
+    assert result.publications == []
+    assert [p.message for p in problems] == [
+        "`make` goal `${{ github.event.inputs.goal }}` is only known at run time; its recipe is "
+        "not read"
+    ]
+
+
+def test_the_same_make_called_again_is_read_once(make_repo: RepoFactory) -> None:
+    calls = "".join("\t$(MAKE) b\n" for _ in range(200))
+    repo = make_repo({
+        WF: _workflow("make a"),
+        "Makefile": f"a:\n{calls}b:\n{calls.replace('b', 'c')}c:\n\tdocker push ghcr.io/a/b:1\n",
+    })
+    result, problems = scan(repo)
+    assert problems == []
+    assert [(p.path, p.line) for p in result.publications] == [("Makefile", 404)]
+

@@ -25,19 +25,16 @@ from wizard.scan.items import (
     RunDefaults,
     normal_path,
 )
-from wizard.scan.makefile import (
-    MakeCall,
-    Makefile,
-    make_call,
-    makefile_location,
-    parse_makefile,
-)
-from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
+from wizard.scan.make_call import make_call
+from wizard.scan.make_recipes import follow_make
+from wizard.scan.makefile import Makefile
+from wizard.scan.shell import RELEASE_TOOLS, ShellScript, expand_variables, parse_script
 from wizard.scan.shell_calls import (
     inline_script,
     is_posix_shell,
     runs_in_posix_shell,
     script_target,
+    working_directory,
 )
 from wizard.scan.triggers import input_defaults
 from wizard.yamlsafe import YMap, YSeq, YStr
@@ -46,6 +43,7 @@ from wizard.yamlsafe import YMap, YSeq, YStr
 _WORTH_PARSING = re.compile(
     "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
 )
+_WHOLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 _WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
@@ -60,7 +58,10 @@ class StepReader:
         # Parsed once per text: YAML aliases, matrix combinations and copies reach the same one.
         self.parsed: dict[str, ShellScript] = {}
         self.makefiles: dict[str, Makefile | None] = {}
+        # make calls already followed, per job (see make_recipes.follow_make).
+        self.made: set[tuple[object, ...]] = set()
         self.read_bytes = 0
+        self.over_budget: set[str] = set()  # files whose shell was not read, said once each
 
     def may_follow(self, frame: Frame, target: str, line: int, again: bool = False) -> bool:
         """Whether `target` can be read from `frame` (no cycle, within the depth limit).
@@ -171,13 +172,13 @@ class StepReader:
             shell = text_of(step.get("shell")) or defaults.shell
             if not is_posix_shell(shell):
                 return
-            script = self._parse(run, frame.path, step.line_of("run"))
+            script = self.parse_shell(run, frame.path, step.line_of("run"))
             if script is None:
                 return
             offset = run.content_line - 1 if isinstance(run, YStr) else step.line_of("run") - 1
-            self._commands(script, step_frame, offset, step_id, exports, items)
+            self.read_commands(script, step_frame, offset, step_id, exports, items)
 
-    def _commands(
+    def read_commands(
         self,
         script: ShellScript,
         frame: Frame,
@@ -186,7 +187,10 @@ class StepReader:
         exports: dict[str, str],
         items: list[Item],
         inline_depth: int = 0,
+        at_line: int | None = None,
     ) -> None:
+        """Items for the commands of `script` (at their line plus `offset`, or all at `at_line`),
+        following the scripts, inline shells and Makefiles they run."""
         if script.unread_tools and script.syntax_error is not None:
             # Only then: the shell parser also stumbles on valid scripts, which is noise
             # unless something that matters may have been lost.
@@ -203,8 +207,10 @@ class StepReader:
                 f"the shell variable assigned here grows past {MAX_RESOLVED_CHARS} characters; "
                 "its value is taken as unknown",
             )
+        directory: str | None = frame.workdir
         for command in script.commands:
-            item = CommandStep(frame, command, script, command.line + offset, step_id)
+            line = at_line if at_line is not None else command.line + offset
+            item = CommandStep(frame, command, script, line, step_id)
             items.append(item)
             target = script_target(command)
             if target is not None:
@@ -214,7 +220,9 @@ class StepReader:
                 self._inline(item, inline, exports, items, inline_depth)
             call = make_call(command.words)
             if call is not None:
-                self._make(item, call, exports, items)
+                follow_make(self, item, call, directory, exports, items)
+            resolved = [item.resolve(word) for word in command.words[1:]]
+            directory = working_directory(command, resolved, directory)
             for name, value in github_env_exports(item):
                 # Refers to itself, so every later substitution leaves it as written.
                 unknown = f"${{{{ env.{name} }}}}"
@@ -257,59 +265,46 @@ class StepReader:
         frame = replace(
             item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments
         )
-        self._commands(script, frame, 0, item.step_id, exports, items)
+        self.read_commands(script, frame, 0, item.step_id, exports, items)
 
     def _inline(
-        self, item: CommandStep, text: str, exports: dict[str, str], items: list[Item], depth: int
+        self, item: CommandStep, index: int, exports: dict[str, str], items: list[Item],
+        depth: int,
     ) -> None:
-        """The commands of `bash -c '…'`, at the lines they are written on. The text is first
-        resolved where the command stands, as for a double-quoted script; in a single-quoted
-        one that takes the caller's variables as exported, which they usually are."""
+        """The commands of `bash -c '…' NAME ARGS…`, whose `$1`… are ARGS. The caller's own
+        variables are substituted first where the inline script does not set them (as the
+        shell does for a double-quoted script; in a single-quoted one that takes them as
+        exported, which they usually are). A script written in place keeps its lines; one that
+        comes from a variable is put at the command's line."""
+        frame, words = item.frame, item.command.words
         if depth >= MAX_SCRIPT_DEPTH:
             self.problem(
-                item.frame.path, item.line,
+                frame.path, item.line,
                 f"the script of this `{item.command.name} -c` is not read: it is more than "
                 f"{MAX_SCRIPT_DEPTH} inline shells deep",
             )
             return
-        script = self._parse(item.resolve(text), item.frame.path, item.line)
-        if script is not None:
-            self._commands(
-                script, item.frame, item.line - 1, item.step_id, exports, items, depth + 1
-            )
-
-    def _make(
-        self, item: CommandStep, call: MakeCall, exports: dict[str, str], items: list[Item]
-    ) -> None:
-        """The recipes `make` runs, read as shell at their lines in the Makefile: the goals
-        named (else the default one), each after its prerequisites. A recipe calling make again
-        in the same file is followed too, one level deeper each time."""
-        found = makefile_location(call, item.frame.workdir, item.resolve, self.ctx.exists)
-        if found is None:
-            return
-        path, directory = found
-        frame = item.frame
-        if not self.may_follow(frame, path, item.line, again=True):
-            return
-        if path not in self.makefiles:
-            text = self.ctx.read_text(path)
-            self.makefiles[path] = parse_makefile(text) if text is not None else None
-        makefile = self.makefiles[path]
-        if makefile is None:
-            return
-        overrides = {name: item.resolve(value) for name, value in call.overrides.items()}
-        goals = call.goals or ([makefile.default_goal] if makefile.default_goal else [])
-        recipes = replace(
-            frame, path=path, via=(*frame.via, path), workdir=directory, script_arguments=()
+        written = words[index]
+        text = item.resolve_expressions(written) or written
+        whole = _WHOLE_VARIABLE.fullmatch(text)
+        if whole:  # `bash -c "$SCRIPT"`: the script is the variable's value
+            text = item.variable(whole[1] or whole[2]) or text
+        own = parse_script(text).assignments
+        text = expand_variables(
+            text, lambda name: None if name in own or name.isdigit() else item.variable(name)
         )
-        for target in makefile.build_order(goals):
-            for line, text in makefile.rules[target].recipe:
-                shell = makefile.recipe_text(
-                    target, text, overrides, lambda name: item.variable(name) is not None
-                )
-                script = self._parse(shell, path, line)
-                if script is not None:
-                    self._commands(script, recipes, line - 1, item.step_id, exports, items)
+        script = self.parse_shell(text, frame.path, item.line)
+        if script is None:
+            return
+        arguments = tuple(item.resolve(word) for word in words[index + 2 :])
+        inner = replace(frame, script_arguments=arguments)
+        lines = item.command.word_lines
+        literal = "$" not in written and index < len(lines)
+        offset = lines[index] - 1 - (item.command.line - item.line) if literal else 0
+        self.read_commands(
+            script, inner, offset, item.step_id, exports, items, depth + 1,
+            at_line=None if literal else item.line,
+        )
 
     def _load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:
@@ -317,11 +312,11 @@ class StepReader:
         text = self.ctx.read_text(path)
         script = None
         if text is not None and runs_in_posix_shell(text):
-            script = self._parse(text, path, None)
+            script = self.parse_shell(text, path, None)
         self.scripts[path] = script
         return script
 
-    def _parse(self, text: str, path: str, line: int | None) -> ShellScript | None:
+    def parse_shell(self, text: str, path: str, line: int | None) -> ShellScript | None:
         """The script's commands, parsed once per text; None (a problem) once the scan has read
         MAX_SCRIPT_BYTES of shell, every read counted: each puts all its commands in a job."""
         script = self.parsed.get(text)
@@ -330,11 +325,13 @@ class StepReader:
         if script is not None and not script.commands:
             return script
         if self.read_bytes + len(text) > MAX_SCRIPT_BYTES:
-            self.problem(
-                path, line,
-                f"shell script not read: the scan already read {self.read_bytes} of the "
-                f"{MAX_SCRIPT_BYTES} bytes of shell it reads at most",
-            )
+            if path not in self.over_budget:
+                self.over_budget.add(path)
+                self.problem(
+                    path, line,
+                    f"shell script not read: the scan already read {self.read_bytes} of the "
+                    f"{MAX_SCRIPT_BYTES} bytes of shell it reads at most",
+                )
             return None
         self.read_bytes += len(text)
         if script is None:

@@ -43,6 +43,9 @@ class Frame:
     # A script file read through a command: GitHub substitutes no `${{ }}` in it, and its
     # positional parameters are the invoking command's arguments.
     script_arguments: tuple[str, ...] | None = None
+    # Variables given on the command line of the make whose recipe this is: make passes them
+    # to the makes its recipes run, where they win over the Makefile's own values.
+    make_overrides: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

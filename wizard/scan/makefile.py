@@ -2,134 +2,158 @@
 the shell text make hands to the shell.
 
 tree-sitter-make parses the file; nothing is run. What can be known without running make is read:
-explicit rules with their prerequisites and recipes, plain assignments (`=`, `:=`, `::=`, `?=`,
-`+=`, target-specific ones too) and the automatic variables `$@`, `$<` and `$^`. A variable
-assigned in an `ifeq`/`ifdef` branch, by `define` or in an included file is unknown. A reference
-the file cannot resolve becomes the shell variable of the same name, which is where make itself
-looks next (the environment); functions such as `$(shell …)` stay as written, so the shell
-reads them as values known only at run time.
+explicit rules with their prerequisites and recipes (double-colon ones all run), assignments
+(`=`, `?=`, `+=`; `:=` expanded where it is written), target-specific ones (inherited by the
+prerequisites they pull in), and the automatic variables `$@`, `$<` and `$^`.
+
+What needs running stays unknown and is left as `$(NAME)`, which the shell reads as a value known
+only at run time: a variable assigned in an `ifeq`/`ifdef` branch, by `define` or `!=`, and any
+name the file does not set when it includes other files. A name the file never sets (and it
+includes nothing) is taken from the environment, as make does: it becomes the shell variable of
+the same name.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import tree_sitter_make
 from tree_sitter import Language, Node, Parser
 
 from wizard.limits import MAX_RESOLVED_CHARS
-from wizard.scan.items import normal_path
 
 _PARSER = Parser(Language(tree_sitter_make.language()))
 # A reference on one already extracted line: `$$`, `$(NAME)`, `${NAME}` or `$X`.
 _REFERENCE = re.compile(r"\$(?:(\$)|\(([A-Za-z0-9_.-]+)\)|\{([A-Za-z0-9_.-]+)\}|([A-Za-z0-9_@<^]))")
+_SHELL_NAME = re.compile(r"[A-Za-z_]\w*")
 _OPERATORS = frozenset({"=", ":=", "::=", ":::=", "?=", "+=", "!="})
+_IMMEDIATE = frozenset({":=", "::=", ":::="})
+_INCLUDES = frozenset({"include_directive"})
 # Rounds of expansion of a value that refers to other variables (`A = $(B)`, `B = $(C)`, …).
 _EXPANSION_ROUNDS = 16
-_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
-_SHELL_ONLY = "\x00"  # stands for a `$` make has already turned from `$$` into the shell's own
+# Stands for a `$` that is the shell's own (from `$$`, or an environment reference), so later
+# rounds of make expansion leave it alone.
+_SHELL_ONLY = "\x00"
+
+
+@dataclass(frozen=True)
+class RecipeLine:
+    line: int
+    text: str  # as written, after the `@`, `-` and `+` prefixes
+    ignore_errors: bool = False  # `-`: make goes on when it fails
+    always: bool = False  # `+`, or it runs $(MAKE): run even under `make -n`
 
 
 @dataclass
 class MakeRule:
     line: int
     prerequisites: list[str] = field(default_factory=list)
-    # (line, text as written after the `@`, `-` and `+` prefixes): one shell per line.
-    recipe: list[tuple[int, str]] = field(default_factory=list)
+    recipe: list[RecipeLine] = field(default_factory=list)
 
 
-@dataclass
-class _Assignment:
-    value: str | None  # None: unknown
-    if_unset: bool = False  # `?=`: the environment's value wins
+@dataclass(frozen=True)
+class Assignment:
+    value: str | None  # None: unknown without running make
+    if_unset: bool = False  # `?=`: a value from the environment wins
+
+
+Variables = Mapping[str, Assignment]
 
 
 @dataclass
 class Makefile:
     rules: dict[str, MakeRule] = field(default_factory=dict)
-    variables: dict[str, _Assignment] = field(default_factory=dict)
-    target_variables: dict[str, dict[str, _Assignment]] = field(default_factory=dict)
+    variables: dict[str, Assignment] = field(default_factory=dict)
+    target_variables: dict[str, dict[str, Assignment]] = field(default_factory=dict)
     default_goal: str | None = None
+    includes: bool = False  # it reads other files, whose variables are not known here
 
-    def build_order(self, goals: list[str]) -> list[str]:
+    def build_order(self, goals: list[str]) -> list[tuple[str, Variables]]:
         """The targets with a rule that building `goals` runs, prerequisites first, each once
-        (what make does; a circular prerequisite is dropped, as make drops it)."""
-        order: list[str] = []
+        (a circular prerequisite is dropped, as make drops it), with the target-specific
+        variables each sees: its own over those of the targets that pulled it in."""
+        order: list[tuple[str, Variables]] = []
         done: set[str] = set()
-        # (target, prerequisites already pushed) pairs: a post-order walk without recursion.
-        stack: list[tuple[str, bool]] = [(goal, False) for goal in reversed(goals)]
         active: set[str] = set()
+        # (target, inherited variables, prerequisites already pushed): a post-order walk.
+        stack: list[tuple[str, Variables, bool]] = [(g, {}, False) for g in reversed(goals)]
         while stack:
-            target, expanded = stack.pop()
+            target, inherited, expanded = stack.pop()
             rule = self.rules.get(target)
+            scoped = {**inherited, **self.target_variables.get(target, {})}
             if expanded:
                 active.discard(target)
                 if target not in done:
                     done.add(target)
-                    order.append(target)
+                    order.append((target, scoped))
                 continue
             if target in done or target in active or rule is None:
                 continue
             active.add(target)
-            stack.append((target, True))
-            stack.extend((p, False) for p in reversed(rule.prerequisites))
+            stack.append((target, inherited, True))
+            stack.extend((p, scoped, False) for p in reversed(rule.prerequisites))
         return order
 
-    def recipe_text(
+    def expand(
         self,
-        target: str,
         text: str,
-        overrides: dict[str, str],
+        target: str | None,
+        scoped: Variables,
+        overrides: Mapping[str, str],
         in_environment: Callable[[str], bool],
     ) -> str:
-        """A recipe line of `target` as make passes it to the shell."""
-        rule = self.rules.get(target)
+        """`text` with make's references replaced as make would, for a recipe of `target`."""
+        rule = self.rules.get(target) if target else None
         automatic = {
-            "@": target,
+            "@": target or "",
             "<": rule.prerequisites[0] if rule and rule.prerequisites else "",
             "^": " ".join(rule.prerequisites) if rule else "",
         }
-        scoped = {**self.variables, **self.target_variables.get(target, {})}
 
         def value(name: str) -> str | None:
-            if name in automatic:
+            """The value, or None to leave the reference as written (unknown)."""
+            if target is not None and name in automatic:
                 return automatic[name]
             if name in overrides:
                 return overrides[name]
-            assignment = scoped.get(name)
-            if assignment is None:
-                return "make" if name == "MAKE" else None
-            if assignment.if_unset and in_environment(name):
+            assignment = scoped.get(name) or self.variables.get(name)
+            if assignment is not None and not (assignment.if_unset and in_environment(name)):
+                return assignment.value
+            if assignment is None and name == "MAKE":
+                return "make"
+            if (assignment is None and self.includes) or not _SHELL_NAME.fullmatch(name):
                 return None
-            return assignment.value
+            return _SHELL_ONLY + "{" + name + "}"  # the environment's, read by the shell
+
+        def substitute(match: re.Match[str]) -> str:
+            escaped, parenthesised, braced, single = match.groups()
+            if escaped:
+                return _SHELL_ONLY
+            name = parenthesised or braced or single
+            found = value(name)
+            return f"$({name})" if found is None else found
 
         expanded = text
         for _ in range(_EXPANSION_ROUNDS):
-            step = _REFERENCE.sub(lambda m: _substitute(m, value), expanded)
-            if len(step) > MAX_RESOLVED_CHARS:
-                break
-            if step == expanded:
+            step = _REFERENCE.sub(substitute, expanded)
+            if step == expanded or len(step) > MAX_RESOLVED_CHARS:
                 break
             expanded = step
-        return expanded.replace(_SHELL_ONLY, "$")
+        return expanded
 
-
-def _substitute(match: re.Match[str], value: Callable[[str], str | None]) -> str:
-    escaped, parenthesised, braced, single = match.groups()
-    if escaped:
-        return _SHELL_ONLY
-    name = parenthesised or braced or single
-    found = value(name)
-    if found is not None:
-        return found
-    # Unknown to the file: make would take it from the environment, as the shell does.
-    return _SHELL_ONLY + "{" + name + "}" if re.fullmatch(r"[A-Za-z_]\w*", name) else match[0]
+    def shell_text(self, text: str) -> str:
+        """An expanded recipe line as the shell receives it."""
+        return text.replace(_SHELL_ONLY, "$")
 
 
 def _text(node: Node, source: bytes) -> str:
     return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _child(node: Node, kind: str) -> Node | None:
+    return next((c for c in node.children if c.type == kind), None)
 
 
 def _words(node: Node | None, source: bytes) -> list[str]:
@@ -157,145 +181,100 @@ def _assignment(node: Node, source: bytes) -> tuple[str, str, str, list[str]] | 
     return name, operator, value.strip(), targets
 
 
-def _assign(variables: dict[str, _Assignment], operator: str, name: str, value: str,
-            known: bool) -> None:
-    before = variables.get(name)
-    if not known or operator == "!=":
-        variables[name] = _Assignment(None)
-    elif operator == "?=":
-        if before is None:
-            variables[name] = _Assignment(value, if_unset=True)
-    elif operator == "+=" and before is not None:
-        joined = None if before.value is None else f"{before.value} {value}".strip()
-        variables[name] = _Assignment(joined, before.if_unset)
-    else:
-        variables[name] = _Assignment(value)
-
-
-def _recipe(node: Node, source: bytes) -> list[tuple[int, str]]:
+def _recipe(node: Node, source: bytes) -> list[RecipeLine]:
     lines = []
     for child in node.named_children:
-        if child.type == "recipe_line":
-            text = _text(child, source).lstrip("@-+ \t")
-            lines.append((child.start_point.row + 1, text))
+        if child.type != "recipe_line":
+            continue
+        written = _text(child, source)
+        text = written.lstrip("@-+ \t")
+        prefixes = written[: len(written) - len(text)]
+        always = "+" in prefixes or "$(MAKE)" in text or "${MAKE}" in text
+        lines.append(RecipeLine(child.start_point.row + 1, text, "-" in prefixes, always))
     return lines
+
+
+class _Reader:
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.makefile = Makefile()
+        self.default_decided = False
+
+    def rule(self, node: Node, conditional: bool) -> None:
+        makefile, line = self.makefile, node.start_point.row + 1
+        targets_node = _child(node, "targets")
+        targets = _words(targets_node, self.source)
+        prerequisites = _words(_child(node, "prerequisites"), self.source)
+        recipe_node = _child(node, "recipe")
+        recipe = _recipe(recipe_node, self.source) if recipe_node is not None else []
+        double_colon = _child(node, "::") is not None
+        for target in targets:
+            rule = makefile.rules.setdefault(target, MakeRule(line))
+            rule.prerequisites.extend(p for p in prerequisites if p not in rule.prerequisites)
+            if recipe and double_colon:  # each `::` rule's recipe runs
+                rule.recipe = [*rule.recipe, *recipe]
+            elif recipe:  # a later recipe replaces an earlier one
+                rule.line, rule.recipe = line, recipe
+        if self.default_decided:
+            return
+        eligible = [t for t in targets if not t.startswith(".") and "%" not in t]
+        named = targets_node is not None and all(
+            c.type == "word" for c in targets_node.named_children
+        )
+        if eligible or not named:
+            # A target written with a variable, or in a conditional branch, is a goal this
+            # reading cannot name for sure.
+            makefile.default_goal = eligible[0] if named and not conditional else None
+            self.default_decided = True
+
+    def assign(self, node: Node, conditional: bool) -> None:
+        found = _assignment(node, self.source)
+        if found is None:
+            return
+        name, operator, value, targets = found
+        makefile = self.makefile
+        if name == ".DEFAULT_GOAL" and operator != "+=":
+            makefile.default_goal, self.default_decided = value or None, True
+        scopes = [makefile.target_variables.setdefault(t, {}) for t in targets]
+        for scope in scopes or [makefile.variables]:
+            before = scope.get(name) or makefile.variables.get(name)
+            scope[name] = self.assignment(operator, name, value, before, conditional)
+
+    def assignment(
+        self, operator: str, name: str, value: str, before: Assignment | None, conditional: bool
+    ) -> Assignment:
+        if conditional or operator == "!=":
+            return Assignment(None)
+        if operator in _IMMEDIATE:
+            expanded = self.makefile.expand(value, None, {}, {}, lambda _: False)
+            # Still holding a reference: something only running make would give.
+            return Assignment(None if "$" in expanded else expanded)
+        if operator == "?=" and before is not None:
+            return before
+        if operator == "+=" and before is not None:
+            joined = None if before.value is None else f"{before.value} {value}".strip()
+            return Assignment(joined, before.if_unset)
+        return Assignment(value, if_unset=operator == "?=")
 
 
 def parse_makefile(text: str) -> Makefile:
     """The rules and variables of a Makefile; never raises (what does not parse is skipped)."""
     source = text.encode("utf-8")
-    makefile = Makefile()
+    reader = _Reader(source)
     # Nodes with whether they sit in a conditional branch; a work list, not recursion.
     stack: list[tuple[Node, bool]] = [(_PARSER.parse(source).root_node, False)]
     while stack:
         node, conditional = stack.pop()
         kind = node.type
         if kind == "rule":
-            targets = _words(_child(node, "targets"), source)
-            prerequisites = _words(_child(node, "prerequisites"), source)
-            recipe_node = _child(node, "recipe")
-            recipe = _recipe(recipe_node, source) if recipe_node is not None else []
-            for target in targets:
-                rule = makefile.rules.setdefault(target, MakeRule(node.start_point.row + 1))
-                rule.prerequisites.extend(p for p in prerequisites if p not in rule.prerequisites)
-                if recipe:  # a later recipe replaces an earlier one, as in make
-                    rule.line, rule.recipe = node.start_point.row + 1, recipe
-                if (makefile.default_goal is None and not conditional
-                        and not target.startswith(".") and "%" not in target):
-                    makefile.default_goal = target
+            reader.rule(node, conditional)
         elif kind == "variable_assignment":
-            found = _assignment(node, source)
-            if found is not None:
-                name, operator, value, targets = found
-                if name == ".DEFAULT_GOAL" and operator != "+=":
-                    makefile.default_goal = value or None
-                for scope in ([makefile.target_variables.setdefault(t, {}) for t in targets]
-                              or [makefile.variables]):
-                    _assign(scope, operator, name, value, known=not conditional)
+            reader.assign(node, conditional)
         elif kind == "define_directive":
-            for defined in _words(node, source)[:1]:
-                makefile.variables[defined] = _Assignment(None)
+            for name in _words(node, source)[:1]:
+                reader.makefile.variables[name] = Assignment(None)
         else:
+            reader.makefile.includes = reader.makefile.includes or kind in _INCLUDES
             inside = conditional or kind == "conditional"
             stack.extend((child, inside) for child in reversed(node.children))
-    return makefile
-
-
-def _child(node: Node, kind: str) -> Node | None:
-    return next((c for c in node.children if c.type == kind), None)
-
-
-@dataclass
-class MakeCall:
-    """`make [options] [NAME=value…] [goals…]` as written (not yet resolved)."""
-
-    directory: str | None = None  # -C
-    file: str | None = None  # -f
-    overrides: dict[str, str] = field(default_factory=dict)
-    goals: list[str] = field(default_factory=list)
-
-
-# Options that take the next word as their value (`-C dir`), by their short and long names.
-_VALUE_OPTIONS = {"-C": "directory", "--directory": "directory", "-f": "file", "--file": "file",
-                  "--makefile": "file", "-I": None, "--include-dir": None, "-o": None,
-                  "--old-file": None, "-W": None, "--what-if": None, "--new-file": None,
-                  "--assume-new": None, "--assume-old": None}
-
-
-def make_call(words: list[str]) -> MakeCall | None:
-    """The call when `words` run make (`make`, `gmake`, a path to either); None otherwise."""
-    if not words or words[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
-        return None
-    call = MakeCall()
-    index = 1
-    while index < len(words):
-        word = words[index]
-        index += 1
-        name, has_value, value = word.partition("=")
-        if word.startswith("--") and has_value and name in _VALUE_OPTIONS:
-            option, given = _VALUE_OPTIONS[name], value
-        elif word in _VALUE_OPTIONS:
-            option, given = _VALUE_OPTIONS[word], words[index] if index < len(words) else ""
-            index += 1
-        elif word[:2] in ("-C", "-f", "-I", "-o", "-W") and len(word) > 2:
-            option, given = _VALUE_OPTIONS[word[:2]], word[2:]
-        elif word.startswith("-"):
-            # `-j 4`, `-l 2.5`: an optional number belongs to the option.
-            if word in ("-j", "-l") and index < len(words) and _NUMBER.fullmatch(words[index]):
-                index += 1
-            continue
-        elif has_value:
-            call.overrides[name] = value
-            continue
-        else:
-            call.goals.append(word)
-            continue
-        if option == "directory":
-            call.directory = given if call.directory is None else f"{call.directory}/{given}"
-        elif option == "file":
-            call.file = given
-    return call
-
-
-def makefile_location(
-    call: MakeCall, workdir: str, resolve: Callable[[str], str], exists: Callable[[str], bool]
-) -> tuple[str, str] | None:
-    """The Makefile `call` reads when run in `workdir`, and the directory its recipes run in;
-    None when that is not a file in the repository (generated, outside, or named by a variable
-    known only at run time)."""
-    directory: str | None = workdir
-    if call.directory is not None:
-        given = resolve(call.directory)
-        if "$" in given or given.startswith(("/", "~")):
-            return None
-        directory = normal_path(workdir, given)
-    if directory is None:
-        return None
-    names = [resolve(call.file)] if call.file else ["GNUmakefile", "makefile", "Makefile"]
-    for name in names:
-        if "$" in name or name.startswith(("/", "~")):
-            continue
-        candidate = normal_path(directory, name)
-        if candidate and exists(candidate):
-            return candidate, directory
-    return None
+    return reader.makefile

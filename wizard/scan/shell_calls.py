@@ -1,10 +1,12 @@
-"""How a shell command runs more shell: a script file (`./x.sh`, `bash x.sh`, `source x`), an
-inline script (`bash -c '…'`), and which interpreter a script's `#!` line names."""
+"""How a shell command runs more shell (a script file: `./x.sh`, `bash x.sh`, `source x`; an
+inline script: `bash -c '…'`), which interpreter a script's `#!` line names, and where `cd`
+moves the commands after it."""
 
 from __future__ import annotations
 
 import posixpath
 
+from wizard.scan.items import normal_path
 from wizard.scan.shell import ShellCommand
 
 _POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
@@ -51,10 +53,27 @@ def script_target(command: ShellCommand) -> str | None:
     return name if "/" in name else None
 
 
-def inline_script(command: ShellCommand) -> str | None:
-    """The script a command runs from its arguments: `bash -c '…'`, `sh -ec "…"`."""
-    words = command.words
+def inline_script(command: ShellCommand) -> int | None:
+    """Which word is the script a command runs from its arguments (`bash -c '…'`,
+    `sh -ec "…"`); the words after it are `$0`, `$1`, …"""
     if posixpath.basename(command.name) not in _POSIX_SHELLS:
         return None
-    index, inline = _shell_operand(words)
-    return words[index] if inline and index < len(words) else None
+    index, inline = _shell_operand(command.words)
+    return index if inline and index < len(command.words) else None
+
+
+def working_directory(
+    command: ShellCommand, resolved: list[str], current: str | None
+) -> str | None:
+    """Where the commands after `command` run: changed by `cd DIR`/`pushd DIR` to a directory
+    in the repository, unknown (None) after one it cannot name (`cd "$X"`, `cd /tmp`, `popd`).
+    `resolved` are the command's arguments with what is known substituted."""
+    if command.name not in ("cd", "pushd", "popd"):
+        return current
+    arguments = [word for word in resolved if word not in ("-P", "-L", "-e", "--")]
+    if command.name == "popd" or current is None or len(arguments) != 1:
+        return None
+    target = arguments[0]
+    if "$" in target or target.startswith(("/", "~", "-")):
+        return None
+    return normal_path(current, target)

@@ -1,0 +1,106 @@
+"""The recipes a `make` command runs, read as shell commands of the job at their Makefile lines.
+
+The goals named (else the default one) run after their prerequisites; each recipe line is one
+shell, as in make. The recipes see the caller's environment plus what the command line adds
+(`NAME=value make …` and `make NAME=value`), and a make they run inherits the command-line values.
+A `-` line, `make -i` or `.IGNORE` goes on after a failure (a failing scan there does not block);
+under `make -n` only the lines make still runs (`+`, `$(MAKE)`) are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from wizard.scan.items import CommandStep, Item
+from wizard.scan.make_call import MakeCall, makefile_location
+from wizard.scan.makefile import Makefile, RecipeLine, parse_makefile
+
+if TYPE_CHECKING:
+    from wizard.scan.indirection import StepReader
+
+
+def _ignores_errors(makefile: Makefile, target: str, call: MakeCall, line: RecipeLine) -> bool:
+    special = makefile.rules.get(".IGNORE")
+    ignored = special is not None and (not special.prerequisites or target in special.prerequisites)
+    return call.ignore_errors or line.ignore_errors or ignored
+
+
+def _makefile(reader: StepReader, path: str) -> Makefile | None:
+    if path not in reader.makefiles:
+        text = reader.ctx.read_text(path)
+        reader.makefiles[path] = parse_makefile(text) if text is not None else None
+    return reader.makefiles[path]
+
+
+def follow_make(
+    reader: StepReader,
+    item: CommandStep,
+    call: MakeCall,
+    directory: str | None,
+    exports: dict[str, str],
+    items: list[Item],
+) -> None:
+    """Append the commands `call` runs when started in `directory` (None: a `cd` before it
+    went somewhere known only at run time)."""
+    frame = item.frame
+    if directory is None:
+        reader.problem(
+            frame.path, item.line,
+            "`make` here is not followed: the directory it runs in (after `cd`) is only known "
+            "at run time",
+        )
+        return
+    found = makefile_location(call, directory, item.resolve, reader.ctx.exists)
+    if found is None or not reader.may_follow(frame, found[0], item.line, again=True):
+        return
+    path, workdir = found
+    makefile = _makefile(reader, path)
+    if makefile is None:
+        return
+    goals = [item.resolve(goal) for goal in call.goals]
+    for goal in goals:
+        if "$" in goal:
+            reader.problem(
+                frame.path, item.line,
+                f"`make` goal `{goal}` is only known at run time; its recipe is not read",
+            )
+    goals = [g for g in goals if "$" not in g] if call.goals else [makefile.default_goal or ""]
+    overrides = {
+        **dict(frame.make_overrides),
+        **{name: item.resolve(value) for name, value in call.overrides.items()},
+    }
+    key = (id(items), path, workdir, tuple(goals), tuple(sorted(overrides.items())),
+           call.dry_run, call.ignore_errors)
+    if key in reader.made:  # the same make again in this job adds nothing new
+        return
+    reader.made.add(key)
+    environment = {
+        **{name: item.resolve(value) for name, value in item.command.prefix_env.items()},
+        **overrides,
+    }
+    recipes = replace(
+        frame,
+        path=path,
+        via=(*frame.via, path),
+        workdir=workdir,
+        script_arguments=(),
+        scope=frame.scope.with_env(environment),
+        make_overrides=tuple(overrides.items()),
+    )
+
+    def in_environment(name: str) -> bool:
+        return name in recipes.scope.env
+
+    for target, scoped in makefile.build_order(goals):
+        for line in makefile.rules[target].recipe:
+            if call.dry_run and not line.always:
+                continue
+            text = makefile.expand(line.text, target, scoped, overrides, in_environment)
+            shell = makefile.shell_text(text)
+            if _ignores_errors(makefile, target, call, line):
+                # A guard the shell reader knows: the failure is not the job's.
+                shell = "{ " + shell + "\n} || true"
+            script = reader.parse_shell(shell, path, line.line)
+            if script is not None:
+                reader.read_commands(script, recipes, line.line - 1, item.step_id, exports, items)

@@ -67,10 +67,11 @@ def run(grammar: str, examples: int, last_input: Path) -> None:
         if grammar == "make":
             makefile = parse_makefile(text)
             lines = text.count("\n") + 1
-            for target in makefile.build_order(list(makefile.rules)):
-                for line, recipe in makefile.rules[target].recipe:
-                    assert 1 <= line <= lines
-                    makefile.recipe_text(target, recipe, {}, lambda name: False)
+            for target, scoped in makefile.build_order(list(makefile.rules)):
+                for recipe in makefile.rules[target].recipe:
+                    assert 1 <= recipe.line <= lines
+                    expanded = makefile.expand(recipe.text, target, scoped, {}, lambda _: False)
+                    makefile.shell_text(expanded)
             return
         if grammar == "shell":
             lines = text.count("\n") + 1

@@ -221,3 +221,19 @@ def test_the_same_make_called_again_is_read_once(make_repo: RepoFactory) -> None
     assert problems == []
     assert [(p.path, p.line) for p in result.publications] == [("Makefile", 404)]
 
+
+
+def test_exported_variables_reach_make_and_its_recipes(make_repo: RepoFactory) -> None:
+    env = "    env:\n      IMAGE: docker.io/wrong/image\n"
+    files = {
+        "Makefile": "REGISTRY ?= localhost:5000\nexport IMAGE = $(REGISTRY)/exported\n"
+                    "push:\n\tdocker push $(REGISTRY)/app:1\n\tdocker push $$IMAGE:1\n",
+    }
+    # Exported by the caller: make sees it, and its `?=` gives way.
+    assert _images(make_repo, files, "export REGISTRY=ghcr.io/right; make push", env) == [
+        "ghcr.io/right/app", "ghcr.io/right/exported",
+    ]
+    # A plain shell variable is not in make's environment.
+    assert _images(make_repo, files, "REGISTRY=ghcr.io/unseen; make push", env) == [
+        "localhost:5000/app", "localhost:5000/exported",
+    ]

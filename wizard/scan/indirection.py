@@ -58,8 +58,8 @@ class StepReader:
         # Parsed once per text: YAML aliases, matrix combinations and copies reach the same one.
         self.parsed: dict[str, ShellScript] = {}
         self.makefiles: dict[str, Makefile | None] = {}
-        # make calls already followed, per job (see make_recipes.follow_make).
-        self.made: set[tuple[object, ...]] = set()
+        # make calls already followed in each job (see make_recipes.follow_make).
+        self.made: dict[int, tuple[list[Item], set[tuple[object, ...]]]] = {}
         self.read_bytes = 0
         self.over_budget: set[str] = set()  # files whose shell was not read, said once each
 

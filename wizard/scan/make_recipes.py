@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from wizard.scan.expressions import Scope
 from wizard.scan.items import CommandStep, Item
 from wizard.scan.make_call import MakeCall, makefile_location
 from wizard.scan.makefile import Makefile, RecipeLine, parse_makefile
+from wizard.scan.shell import expand_variables
 
 if TYPE_CHECKING:
     from wizard.scan.indirection import StepReader
@@ -24,6 +26,33 @@ def _ignores_errors(makefile: Makefile, target: str, call: MakeCall, line: Recip
     special = makefile.rules.get(".IGNORE")
     ignored = special is not None and (not special.prerequisites or target in special.prerequisites)
     return call.ignore_errors or line.ignore_errors or ignored
+
+
+def _exported_by_caller(item: CommandStep) -> dict[str, str]:
+    """The calling script's own variables it exported before running make, with their values
+    (unknown ones are left out: the recipes then see the env the step had)."""
+    values = {}
+    for name in item.script.exported:
+        assigned, value = item.script.variable(name, item.command.position)
+        if assigned and value is not None:
+            values[name] = item.resolve(value)
+    return values
+
+
+def _exported_by_makefile(
+    makefile: Makefile, overrides: dict[str, str], env: Scope
+) -> dict[str, str]:
+    """`export NAME = value` in the Makefile: NAME in the recipes' environment, when known."""
+    values = {}
+    for name in makefile.exported:
+        expanded = makefile.expand(f"$({name})", None, {}, overrides, env.env.__contains__)
+        known = expand_variables(
+            makefile.shell_text(expanded),
+            lambda var: env.resolve(env.env[var]) if var in env.env else None,
+        )
+        if "$" not in known:
+            values[name] = known
+    return values
 
 
 def _makefile(reader: StepReader, path: str) -> Makefile | None:
@@ -70,12 +99,15 @@ def follow_make(
         **dict(frame.make_overrides),
         **{name: item.resolve(value) for name, value in call.overrides.items()},
     }
-    key = (id(items), path, workdir, tuple(goals), tuple(sorted(overrides.items())),
-           call.dry_run, call.ignore_errors)
-    if key in reader.made:  # the same make again in this job adds nothing new
+    key = (path, workdir, tuple(goals), tuple(sorted(overrides.items())), call.dry_run,
+           call.ignore_errors)
+    # Per job (its list of items, kept alive here so its id stays its own).
+    _, made = reader.made.setdefault(id(items), (items, set()))
+    if key in made:  # the same make again in this job adds nothing new
         return
-    reader.made.add(key)
+    made.add(key)
     environment = {
+        **_exported_by_caller(item),
         **{name: item.resolve(value) for name, value in item.command.prefix_env.items()},
         **overrides,
     }
@@ -91,6 +123,10 @@ def follow_make(
 
     def in_environment(name: str) -> bool:
         return name in recipes.scope.env
+
+    exported = _exported_by_makefile(makefile, overrides, recipes.scope)
+    if exported:
+        recipes = replace(recipes, scope=recipes.scope.with_env(exported))
 
     for target, scoped in makefile.build_order(goals):
         for line in makefile.rules[target].recipe:

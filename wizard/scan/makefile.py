@@ -69,6 +69,7 @@ class Makefile:
     target_variables: dict[str, dict[str, Assignment]] = field(default_factory=dict)
     default_goal: str | None = None
     includes: bool = False  # it reads other files, whose variables are not known here
+    exported: set[str] = field(default_factory=set)  # `export NAME[ = value]`: in the recipes' env
 
     def build_order(self, goals: list[str]) -> list[tuple[str, Variables]]:
         """The targets with a rule that building `goals` runs, prerequisites first, each once
@@ -270,6 +271,14 @@ def parse_makefile(text: str) -> Makefile:
             reader.rule(node, conditional)
         elif kind == "variable_assignment":
             reader.assign(node, conditional)
+        elif kind == "export_directive":
+            for child in node.named_children:
+                if child.type == "variable_assignment":
+                    found = _assignment(child, source)
+                    reader.makefile.exported.update(found[:1] if found else ())
+                elif child.type == "list":
+                    reader.makefile.exported.update(_words(child, source))
+            stack.extend((child, conditional) for child in reversed(node.children))
         elif kind == "define_directive":
             for name in _words(node, source)[:1]:
                 reader.makefile.variables[name] = Assignment(None)

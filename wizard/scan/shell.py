@@ -79,6 +79,8 @@ class ShellScript:
     # From that line on: lines naming a release tool where no command was read, with the tool
     # (what a syntax error may have hidden).
     unread_tools: list[tuple[int, str]] = field(default_factory=list)
+    # Names the script exports (`export A=1`, `export A`): the programs it runs see them.
+    exported: set[str] = field(default_factory=set)
 
     def variable(self, name: str, position: int) -> tuple[bool, str | None]:
         """(assigned before `position`, its literal value or None when it is computed)."""
@@ -131,6 +133,7 @@ class _Reader:
         self.position = 0
         self.oversized: list[int] = []
         self.pipe_members: dict[tuple[int, int], ShellCommand] = {}
+        self.exported: set[str] = set()
         self.pipes = 0
 
     def word(self, node: Node) -> str:
@@ -163,6 +166,11 @@ class _Reader:
                     self.oversized.append(self.masked.original_line(node.start_point.row))
         self.position += 1
         self.assignments.setdefault(name, []).append((self.position, value))
+
+    def export(self, node: Node) -> None:
+        name = node.child_by_field_name("name") if node.type == "variable_assignment" else node
+        if name is not None and name.type == "variable_name":
+            self.exported.add(self.text(name))
 
     def unknown(self, name: str) -> None:
         self.position += 1
@@ -259,6 +267,8 @@ class _Reader:
                 for child in node.children:
                     if child.type == "variable_assignment" and declared in _DECLARATIONS:
                         self.assign(child)
+                    if declared == "export":
+                        self.export(child)
                     children.extend((c, context) for c in child.children)
             elif kind == "for_statement":
                 variable = node.child_by_field_name("variable")
@@ -331,7 +341,9 @@ def parse_script(text: str) -> ShellScript:
     reader.read(tree.root_node)
     row = _first_error_row(tree.root_node)
     if row is None:
-        return ShellScript(reader.commands, reader.assignments, reader.oversized)
+        return ShellScript(
+            reader.commands, reader.assignments, reader.oversized, exported=reader.exported
+        )
     error = masked.original_line(row)
     return ShellScript(
         reader.commands,
@@ -339,6 +351,7 @@ def parse_script(text: str) -> ShellScript:
         reader.oversized,
         error,
         _unread_tools(text, error, reader.commands),
+        reader.exported,
     )
 
 

@@ -167,3 +167,36 @@ def test_make_calls_and_their_options() -> None:
     assert make_call(["make", "--dry-run", "--ignore-errors"]) == MakeCall(
         ignore_errors=True, dry_run=True
     )
+
+
+def test_simple_assignment_sees_the_command_line_and_the_environment() -> None:
+    makefile = parse_makefile(
+        "REGISTRY ?= localhost:5000\nIMG := $(REGISTRY)/app\nREGISTRY = ghcr.io/later\n"
+        "push:\n\tdocker push $(IMG):1\n"
+    )
+    assert _recipe(makefile, "push") == "docker push localhost:5000/app:1"
+    assert _recipe(makefile, "push", overrides={"REGISTRY": "ghcr.io/cli"}) == (
+        "docker push ghcr.io/cli/app:1"
+    )
+    assert _recipe(makefile, "push", environment=("REGISTRY",)) == (
+        "docker push ${REGISTRY}/app:1"
+    )
+
+
+def test_override_comments_and_an_include_before_the_first_rule() -> None:
+    makefile = parse_makefile(
+        "override IMAGE = ghcr.io/over/x # the image\nIMAGE = ghcr.io/plain/x\n"
+        "TAG ?= 1.2 # the tag\nFILE = a\\#b\n"
+        "push:\n\tdocker push $(IMAGE):$(TAG) -f $(FILE) && cosign sign $(IMAGE)\n"
+    )
+    assert _recipe(makefile, "push", overrides={"IMAGE": "ghcr.io/cli/x"}) == (
+        "docker push ghcr.io/over/x:1.2 -f a\\#b && cosign sign ghcr.io/over/x"
+    )
+    assert parse_makefile("include common.mk\nrelease:\n\techo\n").default_goal is None
+
+
+def test_expansion_stays_bounded_on_a_hostile_makefile() -> None:
+    references = "$(B)" * 20_000
+    makefile = parse_makefile(f"B = {'x' * 100_000}\nt:\n\techo {references}\n")
+    text = _recipe(makefile, "t")
+    assert text.startswith("echo $(B)") and len(text) < 100_000

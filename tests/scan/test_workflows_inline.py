@@ -23,7 +23,7 @@ def test_pushes_inside_bash_c_are_found_at_their_lines(make_repo: RepoFactory) -
                 "      - run: bash -c 'docker push ghcr.io/acme/single:1'\n"
                 "      - run: |\n"
                 "          IMAGE=$REGISTRY/outer\n"
-                "          bash -o pipefail -c \"docker push $IMAGE:1\"\n"
+                "          bash -eo pipefail -c \"docker push $IMAGE:1\"\n"
                 "          sh -ec '\n"
                 "            set -x\n"
                 "            podman push ghcr.io/acme/multi:1\n"

@@ -212,15 +212,17 @@ def test_goals_from_variables(make_repo: RepoFactory) -> None:
 
 
 def test_the_same_make_called_again_is_read_once(make_repo: RepoFactory) -> None:
-    calls = "".join("\t$(MAKE) b\n" for _ in range(200))
+    """Read each time, the 100 x 100 calls below would pass the 16 MiB shell budget (each line
+    carries 2 KB) and be reported as not read."""
+    padding = "# " + "x" * 2000
+    calls = "".join(f"\t$(MAKE) b {padding}\n" for _ in range(100))
     repo = make_repo({
         WF: _workflow("make a"),
-        "Makefile": f"a:\n{calls}b:\n{calls.replace('b', 'c')}c:\n\tdocker push ghcr.io/a/b:1\n",
+        "Makefile": f"a:\n{calls}b:\n{calls.replace('b ', 'c ')}c:\n\tdocker push ghcr.io/a/b:1\n",
     })
     result, problems = scan(repo)
     assert problems == []
-    assert [(p.path, p.line) for p in result.publications] == [("Makefile", 404)]
-
+    assert [(p.path, p.line) for p in result.publications] == [("Makefile", 204)]
 
 
 def test_exported_variables_reach_make_and_its_recipes(make_repo: RepoFactory) -> None:
@@ -237,3 +239,51 @@ def test_exported_variables_reach_make_and_its_recipes(make_repo: RepoFactory) -
     assert _images(make_repo, files, "REGISTRY=ghcr.io/unseen; make push", env) == [
         "localhost:5000/app", "localhost:5000/exported",
     ]
+
+
+def test_cd_in_a_subshell_substitution_or_function_stays_there(make_repo: RepoFactory) -> None:
+    run = (
+        "|\n"
+        "          build() { cd deploy; }\n"
+        "          HERE=$(cd deploy && pwd)\n"
+        "          (cd deploy && make push)\n"
+        "          make push"
+    )
+    assert _images(make_repo, PUSH_HERE, run) == ["ghcr.io/deploy/app", "ghcr.io/root/app"]
+
+
+def test_scripts_and_inline_shells_run_where_cd_went(make_repo: RepoFactory) -> None:
+    files = {
+        **PUSH_HERE,
+        "release.sh": "docker push ghcr.io/root/script:1\n",
+        "deploy/release.sh": "docker push ghcr.io/deploy/script:1\n",
+    }
+    assert _images(make_repo, files, "cd deploy && ./release.sh && bash -c 'make push'") == [
+        "ghcr.io/deploy/script", "ghcr.io/deploy/app",
+    ]
+    repo = make_repo({WF: _workflow('cd "$X" && ./release.sh'), **files})
+    result, problems = scan(repo)
+    assert result.publications == []
+    assert [p.message for p in problems] == [
+        "`./release.sh` here is not followed: the directory it runs in (after `cd`) is only "
+        "known at run time"
+    ]
+
+
+def test_output_options_are_not_a_dry_run(make_repo: RepoFactory) -> None:
+    for run in ("make -j4 -Otarget push", "make -Onone push", "make --jobs push"):
+        assert _images(make_repo, PUSH_HERE, run) == ["ghcr.io/root/app"], run
+
+
+def test_a_default_goal_that_cannot_be_named_is_a_problem(make_repo: RepoFactory) -> None:
+    files = {"common.mk": "help:\n\techo help\n",
+             "Makefile": "include common.mk\nrelease:\n\tdocker push ghcr.io/a/b:1\n"}
+    repo = make_repo({WF: _workflow("make"), **files})
+    result, problems = scan(repo)
+    assert result.publications == []
+    assert [p.message for p in problems] == [
+        "`make` here runs the default goal of Makefile, which cannot be named without running "
+        "make (its first target is written with a variable, in a conditional or in an included "
+        "file); its recipes are not read"
+    ]
+

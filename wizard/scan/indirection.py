@@ -16,6 +16,7 @@ from wizard.limits import MAX_RESOLVED_CHARS, MAX_SCRIPT_BYTES, MAX_SCRIPT_DEPTH
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, oversized_env, static_env, text_of
 from wizard.scan.github_env import github_env_exports
+from wizard.scan.inline_scripts import follow_inline
 from wizard.scan.items import (
     ActionStep,
     CommandStep,
@@ -28,7 +29,7 @@ from wizard.scan.items import (
 from wizard.scan.make_call import make_call
 from wizard.scan.make_recipes import follow_make
 from wizard.scan.makefile import Makefile
-from wizard.scan.shell import RELEASE_TOOLS, ShellScript, expand_variables, parse_script
+from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
 from wizard.scan.shell_calls import (
     inline_script,
     is_posix_shell,
@@ -43,7 +44,6 @@ from wizard.yamlsafe import YMap, YSeq, YStr
 _WORTH_PARSING = re.compile(
     "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
 )
-_WHOLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 _WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
@@ -176,7 +176,9 @@ class StepReader:
             if script is None:
                 return
             offset = run.content_line - 1 if isinstance(run, YStr) else step.line_of("run") - 1
-            self.read_commands(script, step_frame, offset, step_id, exports, items)
+            self.read_commands(
+                script, step_frame, offset, step_id, exports, items, step_frame.workdir
+            )
 
     def read_commands(
         self,
@@ -186,11 +188,14 @@ class StepReader:
         step_id: str | None,
         exports: dict[str, str],
         items: list[Item],
+        directory: str | None,
         inline_depth: int = 0,
         at_line: int | None = None,
     ) -> None:
         """Items for the commands of `script` (at their line plus `offset`, or all at `at_line`),
-        following the scripts, inline shells and Makefiles they run."""
+        following the scripts, inline shells and Makefiles they run. `directory` is where the
+        script starts (None: known only at run time); a `cd` moves the commands after it in
+        the same subshell, substitution or function body, and in those it encloses."""
         if script.unread_tools and script.syntax_error is not None:
             # Only then: the shell parser also stumbles on valid scripts, which is noise
             # unless something that matters may have been lost.
@@ -207,22 +212,24 @@ class StepReader:
                 f"the shell variable assigned here grows past {MAX_RESOLVED_CHARS} characters; "
                 "its value is taken as unknown",
             )
-        directory: str | None = frame.workdir
+        directories: dict[tuple[int, ...], str | None] = {(): directory}
         for command in script.commands:
             line = at_line if at_line is not None else command.line + offset
             item = CommandStep(frame, command, script, line, step_id)
             items.append(item)
+            here = _innermost(directories, command.scope)
             target = script_target(command)
             if target is not None:
-                self._script(item, target, exports, items)
+                self._script(item, target, here, exports, items)
             inline = inline_script(command)
             if inline is not None:
-                self._inline(item, inline, exports, items, inline_depth)
+                follow_inline(self, item, inline, here, exports, items, inline_depth)
             call = make_call(command.words)
             if call is not None:
-                follow_make(self, item, call, directory, exports, items)
-            resolved = [item.resolve(word) for word in command.words[1:]]
-            directory = working_directory(command, resolved, directory)
+                follow_make(self, item, call, here, exports, items)
+            if command.name in ("cd", "pushd", "popd"):
+                resolved = [item.resolve(word) for word in command.words[1:]]
+                directories[command.scope] = working_directory(command, resolved, here)
             for name, value in github_env_exports(item):
                 # Refers to itself, so every later substitution leaves it as written.
                 unknown = f"${{{{ env.{name} }}}}"
@@ -235,7 +242,7 @@ class StepReader:
                 # Built from its own unknown value, it stays unknown.
                 exports[name] = unknown if value is None or unknown in value else value
 
-    def _script_path(self, item: CommandStep, raw: str) -> str | None:
+    def _script_path(self, item: CommandStep, raw: str, directory: str) -> str | None:
         text = item.resolve(raw)
         for prefix in _WORKSPACE_PREFIXES:
             if text.startswith(prefix):
@@ -245,16 +252,29 @@ class StepReader:
                 text = text.replace(marker, item.frame.action_dir)
         if "$" in text or text.startswith(("/", "~")):
             return None
-        for base in (item.frame.workdir, posixpath.dirname(item.frame.path)):
+        for base in (directory, posixpath.dirname(item.frame.path)):
             candidate = normal_path(base, text)
             if candidate and self.ctx.exists(candidate):
                 return candidate
         return None
 
     def _script(
-        self, item: CommandStep, raw: str, exports: dict[str, str], items: list[Item]
+        self,
+        item: CommandStep,
+        raw: str,
+        directory: str | None,
+        exports: dict[str, str],
+        items: list[Item],
     ) -> None:
-        path = self._script_path(item, raw)
+        """A script file the command runs, read in the directory the command runs in."""
+        if directory is None:
+            self.problem(
+                item.frame.path, item.line,
+                f"`{raw}` here is not followed: the directory it runs in (after `cd`) is only "
+                "known at run time",
+            )
+            return
+        path = self._script_path(item, raw, directory)
         if path is None or not self.may_follow(item.frame, path, item.line):
             return
         script = self._load_script(path)
@@ -263,48 +283,10 @@ class StepReader:
         words = item.command.words
         arguments = tuple(item.resolve(word) for word in words[words.index(raw) + 1 :])
         frame = replace(
-            item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments
+            item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments,
+            workdir=directory,
         )
-        self.read_commands(script, frame, 0, item.step_id, exports, items)
-
-    def _inline(
-        self, item: CommandStep, index: int, exports: dict[str, str], items: list[Item],
-        depth: int,
-    ) -> None:
-        """The commands of `bash -c '…' NAME ARGS…`, whose `$1`… are ARGS. The caller's own
-        variables are substituted first where the inline script does not set them (as the
-        shell does for a double-quoted script; in a single-quoted one that takes them as
-        exported, which they usually are). A script written in place keeps its lines; one that
-        comes from a variable is put at the command's line."""
-        frame, words = item.frame, item.command.words
-        if depth >= MAX_SCRIPT_DEPTH:
-            self.problem(
-                frame.path, item.line,
-                f"the script of this `{item.command.name} -c` is not read: it is more than "
-                f"{MAX_SCRIPT_DEPTH} inline shells deep",
-            )
-            return
-        written = words[index]
-        text = item.resolve_expressions(written) or written
-        whole = _WHOLE_VARIABLE.fullmatch(text)
-        if whole:  # `bash -c "$SCRIPT"`: the script is the variable's value
-            text = item.variable(whole[1] or whole[2]) or text
-        own = parse_script(text).assignments
-        text = expand_variables(
-            text, lambda name: None if name in own or name.isdigit() else item.variable(name)
-        )
-        script = self.parse_shell(text, frame.path, item.line)
-        if script is None:
-            return
-        arguments = tuple(item.resolve(word) for word in words[index + 2 :])
-        inner = replace(frame, script_arguments=arguments)
-        lines = item.command.word_lines
-        literal = "$" not in written and index < len(lines)
-        offset = lines[index] - 1 - (item.command.line - item.line) if literal else 0
-        self.read_commands(
-            script, inner, offset, item.step_id, exports, items, depth + 1,
-            at_line=None if literal else item.line,
-        )
+        self.read_commands(script, frame, 0, item.step_id, exports, items, directory)
 
     def _load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:
@@ -382,6 +364,16 @@ class StepReader:
             action_dir=directory,
         )
         self._steps(runs.get("steps"), inner, RunDefaults(), job, exports, items)
+
+
+def _innermost(
+    directories: dict[tuple[int, ...], str | None], scope: tuple[int, ...]
+) -> str | None:
+    """The directory set last in `scope` or the nearest scope enclosing it."""
+    for depth in range(len(scope), -1, -1):
+        if scope[:depth] in directories:
+            return directories[scope[:depth]]
+    return None
 
 
 def resolved_env(scope: Scope) -> dict[str, str]:

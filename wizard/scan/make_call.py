@@ -14,10 +14,12 @@ _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 _LONG_VALUES = {
     "--directory": "directory", "--file": "file", "--makefile": "file", "--include-dir": "",
     "--old-file": "", "--assume-old": "", "--what-if": "", "--new-file": "", "--assume-new": "",
-    "--jobs": "", "--load-average": "",
+    "--eval": "",
 }
+# Long options with an optional number: `--jobs`, `--jobs=4`, `--jobs 4`.
+_LONG_NUMBERS = frozenset({"--jobs", "--load-average", "--max-load"})
 # Short options whose value is the rest of the word or the next word.
-_SHORT_VALUES = {"C": "directory", "f": "file", "I": "", "o": "", "W": ""}
+_SHORT_VALUES = {"C": "directory", "f": "file", "I": "", "o": "", "W": "", "E": ""}
 _DRY_RUN = frozenset({"--just-print", "--dry-run", "--recon", "--question", "--touch"})
 
 
@@ -54,6 +56,8 @@ def _short_options(call: MakeCall, word: str, following: list[str]) -> int:
             if not rest and following and _NUMBER.fullmatch(following[0]):
                 return 1
             return 0
+        if letter == "O":  # `-O[TYPE]`: output grouping, its value only in the word
+            return 0
         call.ignore_errors = call.ignore_errors or letter == "i"
         call.dry_run = call.dry_run or letter in "nqt"
     return 0
@@ -74,6 +78,8 @@ def make_call(words: list[str]) -> MakeCall | None:
                 if not has_value and index < len(words):
                     value, index = words[index], index + 1
                 call.set(_LONG_VALUES[name], value)
+            elif name in _LONG_NUMBERS and not has_value and index < len(words):
+                index += 1 if _NUMBER.fullmatch(words[index]) else 0
             call.ignore_errors = call.ignore_errors or word == "--ignore-errors"
             call.dry_run = call.dry_run or word in _DRY_RUN
         elif word.startswith("-") and len(word) > 1:

@@ -94,6 +94,13 @@ def follow_make(
                 frame.path, item.line,
                 f"`make` goal `{goal}` is only known at run time; its recipe is not read",
             )
+    if not call.goals and makefile.default_goal is None and makefile.rules:
+        reader.problem(
+            frame.path, item.line,
+            f"`make` here runs the default goal of {path}, which cannot be named without "
+            "running make (its first target is written with a variable, in a conditional or in "
+            "an included file); its recipes are not read",
+        )
     goals = [g for g in goals if "$" not in g] if call.goals else [makefile.default_goal or ""]
     overrides = {
         **dict(frame.make_overrides),
@@ -139,4 +146,6 @@ def follow_make(
                 shell = "{ " + shell + "\n} || true"
             script = reader.parse_shell(shell, path, line.line)
             if script is not None:
-                reader.read_commands(script, recipes, line.line - 1, item.step_id, exports, items)
+                reader.read_commands(
+                    script, recipes, line.line - 1, item.step_id, exports, items, workdir
+                )

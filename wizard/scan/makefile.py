@@ -16,18 +16,20 @@ the same name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import tree_sitter_make
 from tree_sitter import Language, Node, Parser
 
-from wizard.limits import MAX_RESOLVED_CHARS
+from wizard.scan.expressions import substitute_bounded
 
 _PARSER = Parser(Language(tree_sitter_make.language()))
 # A reference on one already extracted line: `$$`, `$(NAME)`, `${NAME}` or `$X`.
 _REFERENCE = re.compile(r"\$(?:(\$)|\(([A-Za-z0-9_.-]+)\)|\{([A-Za-z0-9_.-]+)\}|([A-Za-z0-9_@<^]))")
 _SHELL_NAME = re.compile(r"[A-Za-z_]\w*")
+_COMMENT = re.compile(r"(?<!\\)#")
 _OPERATORS = frozenset({"=", ":=", "::=", ":::=", "?=", "+=", "!="})
 _IMMEDIATE = frozenset({":=", "::=", ":::="})
 _INCLUDES = frozenset({"include_directive"})
@@ -57,6 +59,10 @@ class MakeRule:
 class Assignment:
     value: str | None  # None: unknown without running make
     if_unset: bool = False  # `?=`: a value from the environment wins
+    override: bool = False  # `override NAME = …`: wins over the command line too
+    # `:=`: expanded with the variables as they were at this point of the file (an ordinal
+    # of Makefile.history), and with the command line and environment of the run.
+    at: int | None = None
 
 
 Variables = Mapping[str, Assignment]
@@ -69,6 +75,8 @@ class Makefile:
     target_variables: dict[str, dict[str, Assignment]] = field(default_factory=dict)
     default_goal: str | None = None
     includes: bool = False  # it reads other files, whose variables are not known here
+    # Every global assignment in file order, as (ordinal, assignment) per name, for `:=`.
+    history: dict[str, list[tuple[int, Assignment]]] = field(default_factory=dict)
     exported: set[str] = field(default_factory=set)  # `export NAME[ = value]`: in the recipes' env
 
     def build_order(self, goals: list[str]) -> list[tuple[str, Variables]]:
@@ -106,47 +114,77 @@ class Makefile:
         in_environment: Callable[[str], bool],
     ) -> str:
         """`text` with make's references replaced as make would, for a recipe of `target`."""
-        rule = self.rules.get(target) if target else None
-        automatic = {
-            "@": target or "",
+        return _Expansion(self, target, overrides, in_environment).run(text, scoped, None, 0)
+
+    def global_at(self, name: str, at: int | None) -> Assignment | None:
+        """The global assignment of `name` in force at ordinal `at` (None: at the end)."""
+        if at is None:
+            return self.variables.get(name)
+        history = self.history.get(name, [])
+        index = bisect_left(history, at, key=lambda entry: entry[0]) - 1
+        return history[index][1] if index >= 0 else None
+
+    def shell_text(self, text: str) -> str:
+        """An expanded recipe line as the shell receives it."""
+        return text.replace(_SHELL_ONLY, "$")
+
+
+class _Expansion:
+    """One expansion: the run's command line and environment, for a recipe of `target`."""
+
+    def __init__(
+        self,
+        makefile: Makefile,
+        target: str | None,
+        overrides: Mapping[str, str],
+        in_environment: Callable[[str], bool],
+    ) -> None:
+        self.makefile, self.target = makefile, target
+        self.overrides, self.in_environment = overrides, in_environment
+        rule = makefile.rules.get(target) if target else None
+        self.automatic = {} if target is None else {
+            "@": target,
             "<": rule.prerequisites[0] if rule and rule.prerequisites else "",
             "^": " ".join(rule.prerequisites) if rule else "",
         }
 
-        def value(name: str) -> str | None:
-            """The value, or None to leave the reference as written (unknown)."""
-            if target is not None and name in automatic:
-                return automatic[name]
-            if name in overrides:
-                return overrides[name]
-            assignment = scoped.get(name) or self.variables.get(name)
-            if assignment is not None and not (assignment.if_unset and in_environment(name)):
+    def value(self, name: str, scoped: Variables, at: int | None, depth: int) -> str | None:
+        """The value of `name`, or None to leave the reference as written (unknown)."""
+        if name in self.automatic:
+            return self.automatic[name]
+        assignment = scoped.get(name) or self.makefile.global_at(name, at)
+        if name in self.overrides and not (assignment and assignment.override):
+            return self.overrides[name]
+        if assignment is not None and not (assignment.if_unset and self.in_environment(name)):
+            if assignment.at is None or assignment.value is None:
                 return assignment.value
-            if assignment is None and name == "MAKE":
-                return "make"
-            if (assignment is None and self.includes) or not _SHELL_NAME.fullmatch(name):
+            if depth >= _EXPANSION_ROUNDS:
                 return None
-            return _SHELL_ONLY + "{" + name + "}"  # the environment's, read by the shell
+            # `:=`: fixed where it was written, from what was known there.
+            fixed = self.run(assignment.value, {}, assignment.at, depth + 1)
+            return None if re.search(r"\$[({]", fixed) else fixed
+        if assignment is None and name == "MAKE":
+            return "make"
+        if (assignment is None and self.makefile.includes) or not _SHELL_NAME.fullmatch(name):
+            return None
+        return _SHELL_ONLY + "{" + name + "}"  # the environment's, read by the shell
 
+    def run(self, text: str, scoped: Variables, at: int | None, depth: int) -> str:
         def substitute(match: re.Match[str]) -> str:
             escaped, parenthesised, braced, single = match.groups()
             if escaped:
                 return _SHELL_ONLY
             name = parenthesised or braced or single
-            found = value(name)
+            found = self.value(name, scoped, at, depth)
             return f"$({name})" if found is None else found
 
         expanded = text
         for _ in range(_EXPANSION_ROUNDS):
-            step = _REFERENCE.sub(substitute, expanded)
-            if step == expanded or len(step) > MAX_RESOLVED_CHARS:
+            step = substitute_bounded(_REFERENCE, expanded, substitute)
+            if step is None or step == expanded:
                 break
             expanded = step
         return expanded
-
-    def shell_text(self, text: str) -> str:
-        """An expanded recipe line as the shell receives it."""
-        return text.replace(_SHELL_ONLY, "$")
 
 
 def _text(node: Node, source: bytes) -> str:
@@ -179,7 +217,8 @@ def _assignment(node: Node, source: bytes) -> tuple[str, str, str, list[str]] | 
             value = _text(child, source)
     if name is None or operator is None:
         return None
-    return name, operator, value.strip(), targets
+    # Make ends a value at an unescaped `#`.
+    return name, operator, _COMMENT.split(value, maxsplit=1)[0].strip(), targets
 
 
 def _recipe(node: Node, source: bytes) -> list[RecipeLine]:
@@ -200,6 +239,7 @@ class _Reader:
         self.source = source
         self.makefile = Makefile()
         self.default_decided = False
+        self.ordinal = 0
 
     def rule(self, node: Node, conditional: bool) -> None:
         makefile, line = self.makefile, node.start_point.row + 1
@@ -228,7 +268,7 @@ class _Reader:
             makefile.default_goal = eligible[0] if named and not conditional else None
             self.default_decided = True
 
-    def assign(self, node: Node, conditional: bool) -> None:
+    def assign(self, node: Node, conditional: bool, override: bool = False) -> None:
         found = _assignment(node, self.source)
         if found is None:
             return
@@ -236,25 +276,31 @@ class _Reader:
         makefile = self.makefile
         if name == ".DEFAULT_GOAL" and operator != "+=":
             makefile.default_goal, self.default_decided = value or None, True
+        self.ordinal += 1
         scopes = [makefile.target_variables.setdefault(t, {}) for t in targets]
         for scope in scopes or [makefile.variables]:
             before = scope.get(name) or makefile.variables.get(name)
-            scope[name] = self.assignment(operator, name, value, before, conditional)
+            assignment = self.assignment(operator, value, before, conditional)
+            if override:
+                assignment = replace(assignment, override=True)
+            elif before is not None and before.override:
+                continue  # make ignores a plain assignment to an `override` variable
+            scope[name] = assignment
+            if not targets:
+                makefile.history.setdefault(name, []).append((self.ordinal, assignment))
 
     def assignment(
-        self, operator: str, name: str, value: str, before: Assignment | None, conditional: bool
+        self, operator: str, value: str, before: Assignment | None, conditional: bool
     ) -> Assignment:
         if conditional or operator == "!=":
             return Assignment(None)
         if operator in _IMMEDIATE:
-            expanded = self.makefile.expand(value, None, {}, {}, lambda _: False)
-            # Still holding a reference: something only running make would give.
-            return Assignment(None if "$" in expanded else expanded)
+            return Assignment(value, at=self.ordinal)
         if operator == "?=" and before is not None:
             return before
         if operator == "+=" and before is not None:
             joined = None if before.value is None else f"{before.value} {value}".strip()
-            return Assignment(joined, before.if_unset)
+            return replace(before, value=joined)
         return Assignment(value, if_unset=operator == "?=")
 
 
@@ -271,6 +317,10 @@ def parse_makefile(text: str) -> Makefile:
             reader.rule(node, conditional)
         elif kind == "variable_assignment":
             reader.assign(node, conditional)
+        elif kind == "override_directive":
+            for child in node.named_children:
+                if child.type == "variable_assignment":
+                    reader.assign(child, conditional, override=True)
         elif kind == "export_directive":
             for child in node.named_children:
                 if child.type == "variable_assignment":
@@ -283,7 +333,10 @@ def parse_makefile(text: str) -> Makefile:
             for name in _words(node, source)[:1]:
                 reader.makefile.variables[name] = Assignment(None)
         else:
-            reader.makefile.includes = reader.makefile.includes or kind in _INCLUDES
+            if kind in _INCLUDES:
+                reader.makefile.includes = True
+                # Its rules come first: the default goal may be one of them.
+                reader.default_decided = True
             inside = conditional or kind == "conditional"
             stack.extend((child, inside) for child in reversed(node.children))
     return reader.makefile

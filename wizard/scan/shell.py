@@ -32,6 +32,10 @@ _RELEASE_TOOL = re.compile(r"(?<![\w.-])(" + "|".join(RELEASE_TOOLS) + r")(?![\w
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
 _SKIPPED = frozenset({"heredoc_body", "comment"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "readonly", "typeset"})
+# Constructs whose `cd` does not move the commands after them.
+_OWN_SCOPES = frozenset(
+    {"subshell", "command_substitution", "process_substitution", "function_definition"}
+)
 # Node types of complete statements (what an ERROR node may hold before the error proper).
 _STATEMENTS = frozenset(
     {"command", "pipeline", "list", "redirected_statement", "variable_assignment",
@@ -59,6 +63,8 @@ class ShellCommand:
     heredoc_expands: bool = True
     # The line each word starts on (a command may span lines with `\`).
     word_lines: list[int] = field(default_factory=list)
+    # The subshells, command substitutions and function bodies it sits in, outermost first.
+    scope: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -123,6 +129,7 @@ class _Context:
     stdout: str | None = None
     pipe: tuple[int, int] | None = None
     heredoc: _Heredoc | None = None
+    scope: tuple[int, ...] = ()
 
 
 class _Reader:
@@ -194,7 +201,7 @@ class _Reader:
                 stdin = self.word(destination)
             else:
                 stdout = self.word(destination)
-        return _Context(context.guarded, stdin, stdout, context.pipe, heredoc)
+        return _Context(context.guarded, stdin, stdout, context.pipe, heredoc, context.scope)
 
     def heredoc(self, node: Node) -> _Heredoc | None:
         start = next((c for c in node.children if c.type == "heredoc_start"), None)
@@ -238,6 +245,7 @@ class _Reader:
             heredoc=context.heredoc.text if context.heredoc else None,
             heredoc_expands=context.heredoc.expands if context.heredoc else True,
             word_lines=word_lines,
+            scope=context.scope,
         )
         if words:
             self.commands.append(command)
@@ -255,7 +263,7 @@ class _Reader:
             if kind == "command":
                 self.command(node, context)
                 # Command substitutions inside the arguments (and prefix values) run too.
-                plain = _Context(context.guarded)
+                plain = _Context(context.guarded, scope=context.scope)
                 for child in node.children:
                     inner = child.children if child.type == "variable_assignment" else [child]
                     children.extend((c, plain) for c in inner)
@@ -278,7 +286,8 @@ class _Reader:
             elif kind == "redirected_statement":
                 redirected = self.redirects(node, context)
                 children = [
-                    (c, redirected if c.type != "file_redirect" else _Context(context.guarded))
+                    (c, redirected if c.type != "file_redirect"
+                     else _Context(context.guarded, scope=context.scope))
                     for c in node.children
                 ]
             elif kind == "list":
@@ -287,11 +296,13 @@ class _Reader:
                 self.pipes += 1
                 members = [c for c in node.children if c.type not in ("|", "|&")]
                 children = [
-                    (c, _Context(context.guarded, context.stdin, context.stdout, (self.pipes, i)))
+                    (c, _Context(context.guarded, context.stdin, context.stdout, (self.pipes, i),
+                                 scope=context.scope))
                     for i, c in enumerate(members)
                 ]
             else:
-                inherited = _Context(context.guarded, context.stdin, context.stdout)
+                scope = (*context.scope, node.id) if kind in _OWN_SCOPES else context.scope
+                inherited = _Context(context.guarded, context.stdin, context.stdout, scope=scope)
                 children = [(c, inherited) for c in node.children]
             stack.extend(reversed(children))
         for (pipe, index), command in self.pipe_members.items():
@@ -305,9 +316,9 @@ class _Reader:
         # A failure on the left of `||` runs the right side instead; unless that fails too,
         # the failure is hidden.
         if operator == "||" and len(parts) == 2 and not fails(parts[1], self.masked.text, True):
-            guarded = _Context(True, context.stdin, context.stdout)
+            guarded = _Context(True, context.stdin, context.stdout, scope=context.scope)
             return [(parts[0], guarded), (parts[1], context)]
-        inherited = _Context(context.guarded, context.stdin, context.stdout)
+        inherited = _Context(context.guarded, context.stdin, context.stdout, scope=context.scope)
         return [(c, inherited) for c in parts]
 
 

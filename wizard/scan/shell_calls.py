@@ -36,8 +36,10 @@ def _shell_operand(words: list[str]) -> tuple[int, bool]:
         option = words[index]
         if option == "--":
             return index + 1, inline
-        inline = inline or (not option.startswith("--") and "c" in option[1:])
-        index += 2 if option in ("-o", "+o", "-O", "+O") else 1
+        short = not option.startswith("--")
+        inline = inline or (short and "c" in option[1:])
+        # `-o NAME`, also at the end of a cluster (`-eo pipefail`), takes the next word.
+        index += 2 if short and option[-1] in "oO" and len(option) > 1 else 1
     return index, inline
 
 

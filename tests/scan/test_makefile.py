@@ -167,6 +167,10 @@ def test_make_calls_and_their_options() -> None:
     assert make_call(["make", "--dry-run", "--ignore-errors"]) == MakeCall(
         ignore_errors=True, dry_run=True
     )
+    assert make_call(["make", "-se", "push"]) == MakeCall(goals=["push"], environment_first=True)
+    assert make_call(["make", "-Otarget", "--jobs", "push", "--eval=X=1"]) == MakeCall(
+        goals=["push"]
+    )
 
 
 def test_simple_assignment_sees_the_command_line_and_the_environment() -> None:

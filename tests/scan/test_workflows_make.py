@@ -287,3 +287,33 @@ def test_a_default_goal_that_cannot_be_named_is_a_problem(make_repo: RepoFactory
         "file); its recipes are not read"
     ]
 
+
+
+def test_pushd_popd_cd_back_and_the_workspace(make_repo: RepoFactory) -> None:
+    files = {
+        "Makefile": "a:\n\tdocker push ghcr.io/root/a:1\nb:\n\tdocker push ghcr.io/root/b:1\n",
+        "deploy/Makefile": "a:\n\tdocker push ghcr.io/deploy/a:1\n"
+                           "b:\n\tdocker push ghcr.io/deploy/b:1\n",
+    }
+    run = (
+        "|\n"
+        "          pushd deploy; make a; popd\n"
+        "          make a\n"
+        "          cd deploy; cd -; make b\n"
+        '          cd "$GITHUB_WORKSPACE/deploy" && make b'
+    )
+    assert _images(make_repo, files, run) == [
+        "ghcr.io/deploy/a", "ghcr.io/root/a", "ghcr.io/root/b", "ghcr.io/deploy/b",
+    ]
+
+
+def test_oneshell_and_environment_overrides(make_repo: RepoFactory) -> None:
+    files = {
+        **PUSH_HERE,
+        "Makefile": ".ONESHELL:\nrelease:\n\tcd deploy\n\t# a comment line\n\t$(MAKE) push\n"
+                    "REGISTRY = localhost:5000\npush-registry:\n\tdocker push $(REGISTRY)/app:1\n",
+    }
+    assert _images(make_repo, files, "make release") == ["ghcr.io/deploy/app"]
+    env = "    env:\n      REGISTRY: ghcr.io/env\n"
+    assert _images(make_repo, files, "make push-registry", env) == ["localhost:5000/app"]
+    assert _images(make_repo, files, "make -e push-registry", env) == ["ghcr.io/env/app"]

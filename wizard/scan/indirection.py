@@ -31,11 +31,13 @@ from wizard.scan.make_recipes import follow_make
 from wizard.scan.makefile import Makefile
 from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
 from wizard.scan.shell_calls import (
+    WORKSPACE_PREFIXES,
+    Place,
     inline_script,
     is_posix_shell,
+    moved,
     runs_in_posix_shell,
     script_target,
-    working_directory,
 )
 from wizard.scan.triggers import input_defaults
 from wizard.yamlsafe import YMap, YSeq, YStr
@@ -44,7 +46,6 @@ from wizard.yamlsafe import YMap, YSeq, YStr
 _WORTH_PARSING = re.compile(
     "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
 )
-_WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
 
@@ -212,12 +213,13 @@ class StepReader:
                 f"the shell variable assigned here grows past {MAX_RESOLVED_CHARS} characters; "
                 "its value is taken as unknown",
             )
-        directories: dict[tuple[int, ...], str | None] = {(): directory}
+        places: dict[tuple[int, ...], Place] = {(): Place(directory)}
         for command in script.commands:
             line = at_line if at_line is not None else command.line + offset
             item = CommandStep(frame, command, script, line, step_id)
             items.append(item)
-            here = _innermost(directories, command.scope)
+            place = _innermost(places, command.scope)
+            here = place.current
             target = script_target(command)
             if target is not None:
                 self._script(item, target, here, exports, items)
@@ -229,7 +231,7 @@ class StepReader:
                 follow_make(self, item, call, here, exports, items)
             if command.name in ("cd", "pushd", "popd"):
                 resolved = [item.resolve(word) for word in command.words[1:]]
-                directories[command.scope] = working_directory(command, resolved, here)
+                places[command.scope] = moved(command, resolved, place)
             for name, value in github_env_exports(item):
                 # Refers to itself, so every later substitution leaves it as written.
                 unknown = f"${{{{ env.{name} }}}}"
@@ -244,7 +246,7 @@ class StepReader:
 
     def _script_path(self, item: CommandStep, raw: str, directory: str) -> str | None:
         text = item.resolve(raw)
-        for prefix in _WORKSPACE_PREFIXES:
+        for prefix in WORKSPACE_PREFIXES:
             if text.startswith(prefix):
                 text = text[len(prefix) :]
         if item.frame.action_dir is not None:
@@ -366,14 +368,12 @@ class StepReader:
         self._steps(runs.get("steps"), inner, RunDefaults(), job, exports, items)
 
 
-def _innermost(
-    directories: dict[tuple[int, ...], str | None], scope: tuple[int, ...]
-) -> str | None:
-    """The directory set last in `scope` or the nearest scope enclosing it."""
+def _innermost(places: dict[tuple[int, ...], Place], scope: tuple[int, ...]) -> Place:
+    """Where the last `cd` in `scope`, or in the nearest scope enclosing it, went."""
     for depth in range(len(scope), -1, -1):
-        if scope[:depth] in directories:
-            return directories[scope[:depth]]
-    return None
+        if scope[:depth] in places:
+            return places[scope[:depth]]
+    return places[()]
 
 
 def resolved_env(scope: Scope) -> dict[str, str]:

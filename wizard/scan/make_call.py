@@ -33,6 +33,7 @@ class MakeCall:
     goals: list[str] = field(default_factory=list)
     ignore_errors: bool = False  # -i: a failing recipe line does not stop make
     dry_run: bool = False  # -n, -q, -t: recipes are printed or checked, not run
+    environment_first: bool = False  # -e: the environment wins over the Makefile's values
 
     def set(self, option: str, value: str) -> None:
         if option == "directory":
@@ -60,6 +61,7 @@ def _short_options(call: MakeCall, word: str, following: list[str]) -> int:
             return 0
         call.ignore_errors = call.ignore_errors or letter == "i"
         call.dry_run = call.dry_run or letter in "nqt"
+        call.environment_first = call.environment_first or letter == "e"
     return 0
 
 
@@ -81,6 +83,7 @@ def make_call(words: list[str]) -> MakeCall | None:
             elif name in _LONG_NUMBERS and not has_value and index < len(words):
                 index += 1 if _NUMBER.fullmatch(words[index]) else 0
             call.ignore_errors = call.ignore_errors or word == "--ignore-errors"
+            call.environment_first = call.environment_first or word == "--environment-overrides"
             call.dry_run = call.dry_run or word in _DRY_RUN
         elif word.startswith("-") and len(word) > 1:
             index += _short_options(call, word, words[index:])

@@ -9,13 +9,14 @@ under `make -n` only the lines make still runs (`+`, `$(MAKE)`) are read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wizard.scan.expressions import Scope
 from wizard.scan.items import CommandStep, Item
 from wizard.scan.make_call import MakeCall, makefile_location
-from wizard.scan.makefile import Makefile, RecipeLine, parse_makefile
+from wizard.scan.makefile import Makefile, RecipeLine, Variables, parse_makefile
 from wizard.scan.shell import expand_variables
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def follow_make(
         **{name: item.resolve(value) for name, value in call.overrides.items()},
     }
     key = (path, workdir, tuple(goals), tuple(sorted(overrides.items())), call.dry_run,
-           call.ignore_errors)
+           call.ignore_errors, call.environment_first)
     # Per job (its list of items, kept alive here so its id stays its own).
     _, made = reader.made.setdefault(id(items), (items, set()))
     if key in made:  # the same make again in this job adds nothing new
@@ -136,16 +137,39 @@ def follow_make(
         recipes = replace(recipes, scope=recipes.scope.with_env(exported))
 
     for target, scoped in makefile.build_order(goals):
-        for line in makefile.rules[target].recipe:
-            if call.dry_run and not line.always:
-                continue
-            text = makefile.expand(line.text, target, scoped, overrides, in_environment)
-            shell = makefile.shell_text(text)
-            if _ignores_errors(makefile, target, call, line):
-                # A guard the shell reader knows: the failure is not the job's.
-                shell = "{ " + shell + "\n} || true"
-            script = reader.parse_shell(shell, path, line.line)
+
+        def expand(text: str, target: str = target, scoped: Variables = scoped) -> str:
+            return makefile.shell_text(makefile.expand(
+                text, target, scoped, overrides, in_environment, call.environment_first
+            ))
+
+        for line, shell in _shells(makefile, target, call, expand):
+            script = reader.parse_shell(shell, path, line)
             if script is not None:
                 reader.read_commands(
-                    script, recipes, line.line - 1, item.step_id, exports, items, workdir
+                    script, recipes, line - 1, item.step_id, exports, items, workdir
                 )
+
+
+def _shells(
+    makefile: Makefile, target: str, call: MakeCall, expand: Callable[[str], str]
+) -> list[tuple[int, str]]:
+    """The shells a target's recipe runs, each with the line it starts on: one per line, or one
+    for the whole recipe under `.ONESHELL` (blank lines keep each command at its line)."""
+    lines = [line for line in makefile.rules[target].recipe if line.always or not call.dry_run]
+    if ".ONESHELL" in makefile.rules and lines:
+        text, row = "", lines[0].line
+        for line in lines:
+            expanded = expand(line.text)
+            text += "\n" * max(0, line.line - row) + expanded
+            row = line.line + expanded.count("\n")
+        return [(lines[0].line, _guarded(text, _ignores_errors(makefile, target, call, lines[0])))]
+    return [
+        (line.line, _guarded(expand(line.text), _ignores_errors(makefile, target, call, line)))
+        for line in lines
+    ]
+
+
+def _guarded(shell: str, ignore_errors: bool) -> str:
+    # A guard the shell reader knows: a failure there is not the job's.
+    return "{ " + shell + "\n} || true" if ignore_errors else shell

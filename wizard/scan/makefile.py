@@ -112,9 +112,12 @@ class Makefile:
         scoped: Variables,
         overrides: Mapping[str, str],
         in_environment: Callable[[str], bool],
+        environment_first: bool = False,
     ) -> str:
-        """`text` with make's references replaced as make would, for a recipe of `target`."""
-        return _Expansion(self, target, overrides, in_environment).run(text, scoped, None, 0)
+        """`text` with make's references replaced as make would, for a recipe of `target`;
+        `environment_first`: `make -e`, the environment wins over the file's values."""
+        expansion = _Expansion(self, target, overrides, in_environment, environment_first)
+        return expansion.run(text, scoped, None, 0)
 
     def global_at(self, name: str, at: int | None) -> Assignment | None:
         """The global assignment of `name` in force at ordinal `at` (None: at the end)."""
@@ -138,9 +141,11 @@ class _Expansion:
         target: str | None,
         overrides: Mapping[str, str],
         in_environment: Callable[[str], bool],
+        environment_first: bool,
     ) -> None:
         self.makefile, self.target = makefile, target
         self.overrides, self.in_environment = overrides, in_environment
+        self.environment_first = environment_first
         rule = makefile.rules.get(target) if target else None
         self.automatic = {} if target is None else {
             "@": target,
@@ -155,7 +160,12 @@ class _Expansion:
         assignment = scoped.get(name) or self.makefile.global_at(name, at)
         if name in self.overrides and not (assignment and assignment.override):
             return self.overrides[name]
-        if assignment is not None and not (assignment.if_unset and self.in_environment(name)):
+        from_environment = self.in_environment(name) and (
+            self.environment_first or (assignment is not None and assignment.if_unset)
+        )
+        if assignment is not None and assignment.override:
+            from_environment = False
+        if assignment is not None and not from_environment:
             if assignment.at is None or assignment.value is None:
                 return assignment.value
             if depth >= _EXPANSION_ROUNDS:

@@ -5,11 +5,13 @@ moves the commands after it."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 
 from wizard.scan.items import normal_path
 from wizard.scan.shell import ShellCommand
 
 _POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
+WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
 
 
 def is_posix_shell(shell: str) -> bool:
@@ -64,18 +66,42 @@ def inline_script(command: ShellCommand) -> int | None:
     return index if inline and index < len(command.words) else None
 
 
-def working_directory(
-    command: ShellCommand, resolved: list[str], current: str | None
-) -> str | None:
-    """Where the commands after `command` run: changed by `cd DIR`/`pushd DIR` to a directory
-    in the repository, unknown (None) after one it cannot name (`cd "$X"`, `cd /tmp`, `popd`).
+@dataclass(frozen=True)
+class Place:
+    """Where commands run: the directory (None: known only at run time), the one before the last
+    `cd` (for `cd -`), and the `pushd` stack."""
+
+    current: str | None
+    previous: str | None = None
+    stack: tuple[str | None, ...] = ()
+
+
+def _target(arguments: list[str], place: Place) -> str | None:
+    if arguments == ["-"]:
+        return place.previous
+    if len(arguments) != 1:
+        return None  # `cd` alone goes home, outside the repository
+    target = arguments[0]
+    for prefix in WORKSPACE_PREFIXES:  # the checkout is the repository's root
+        if target in (prefix, prefix.rstrip("/")):
+            return ""
+        if target.startswith(prefix):
+            return normal_path("", target[len(prefix) :])
+    if place.current is None or "$" in target or target.startswith(("/", "~", "-")):
+        return None
+    return normal_path(place.current, target)
+
+
+def moved(command: ShellCommand, resolved: list[str], place: Place) -> Place:
+    """Where the commands after `command` run: changed by `cd`, `pushd` and `popd` to a
+    directory in the repository, or to one known only at run time (`cd "$X"`, `cd /tmp`).
     `resolved` are the command's arguments with what is known substituted."""
     if command.name not in ("cd", "pushd", "popd"):
-        return current
-    arguments = [word for word in resolved if word not in ("-P", "-L", "-e", "--")]
-    if command.name == "popd" or current is None or len(arguments) != 1:
-        return None
-    target = arguments[0]
-    if "$" in target or target.startswith(("/", "~", "-")):
-        return None
-    return normal_path(current, target)
+        return place
+    arguments = [word for word in resolved if word not in ("-P", "-L", "-e", "-q", "--")]
+    if command.name == "popd":
+        if not place.stack:
+            return Place(None, place.current)
+        return Place(place.stack[-1], place.current, place.stack[:-1])
+    stack = (*place.stack, place.current) if command.name == "pushd" else place.stack
+    return Place(_target(arguments, place), place.current, stack)

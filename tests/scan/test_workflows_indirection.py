@@ -240,13 +240,25 @@ def test_a_javascript_local_action_has_no_steps_to_read(make_repo: RepoFactory) 
         {
             WF: workflow(
                 "jobs:\n  js:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/act/\n"
+                "      - uses: ./.github/actions/ship\n"
             ),
-            "tools/act/action.yaml": "runs:\n  using: node20\n  main: index.js\n",
+            "tools/act/action.yaml": "name: Label pull requests\nruns:\n  using: node20\n"
+                                     "  main: index.js\n",
+            ".github/actions/ship/action.yml": "name: Ship\ndescription: Push the image to GHCR\n"
+                                               "runs:\n  using: docker\n  image: Dockerfile\n",
         }
     )
-    # Found (a missing action.yml would be a problem) and read: nothing to report.
+    # Found (a missing action.yml would be a problem) and read; the one that says it pushes an
+    # image is a problem, since what it does is not counted.
     result, problems = scan(repo)
-    assert (result.publications, problems) == ([], [])
+    assert result.publications == []
+    assert problems == [
+        Problem(
+            WF, 8,
+            "local action `./.github/actions/ship` runs docker code, which is not read; if it "
+            "publishes an image, that publication is not counted",
+        )
+    ]
 
 
 def test_guards_in_the_callers_jobs_and_in_sibling_callee_jobs(make_repo: RepoFactory) -> None:

@@ -46,6 +46,8 @@ from wizard.yamlsafe import YMap, YSeq, YStr
 _WORTH_PARSING = re.compile(
     "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
 )
+# Words in a local action's directory, name or description that suggest it publishes.
+_PUBLISHING = re.compile(r"publish|push|release|deploy|registry|docker|image|container", re.I)
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
 
@@ -353,8 +355,18 @@ class StepReader:
         if not isinstance(runs, YMap):
             self.problem(path, getattr(root, "line", None), "action has no `runs:` mapping")
             return
-        if text_of(runs.get("using")) != "composite":
-            return  # JavaScript and Docker actions have no steps to read
+        using = text_of(runs.get("using")) or ""
+        if using != "composite":
+            # JavaScript and Docker actions have no steps to read; say so when they look like
+            # they publish, since what they push is not counted.
+            about = " ".join(text_of(root.get(key)) or "" for key in ("name", "description"))
+            if _PUBLISHING.search(f"{directory} {about}"):
+                self.problem(
+                    frame.path, line,
+                    f"local action `{uses}` runs {using or 'an unknown runtime'} code, which is "
+                    "not read; if it publishes an image, that publication is not counted",
+                )
+            return
         inputs = self.call_inputs(uses, step, input_defaults(root.get("inputs")), frame)
         inner = replace(
             frame,

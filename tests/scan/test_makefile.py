@@ -204,3 +204,10 @@ def test_expansion_stays_bounded_on_a_hostile_makefile() -> None:
     makefile = parse_makefile(f"B = {'x' * 100_000}\nt:\n\techo {references}\n")
     text = _recipe(makefile, "t")
     assert text.startswith("echo $(B)") and len(text) < 100_000
+
+
+def test_a_hash_inside_a_function_is_not_a_comment() -> None:
+    makefile = parse_makefile(
+        "TAG = $(shell echo $${REF#refs/tags/}) # the tag\npush:\n\tdocker push x:$(TAG)\n"
+    )
+    assert _recipe(makefile, "push") == "docker push x:$(shell echo ${REF#refs/tags/})"

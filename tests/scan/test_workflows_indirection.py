@@ -241,9 +241,13 @@ def test_a_javascript_local_action_has_no_steps_to_read(make_repo: RepoFactory) 
             WF: workflow(
                 "jobs:\n  js:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/act/\n"
                 "      - uses: ./.github/actions/ship\n"
+                "      - uses: ./.github/actions/docker-login\n"
             ),
-            "tools/act/action.yaml": "name: Label pull requests\nruns:\n  using: node20\n"
-                                     "  main: index.js\n",
+            "tools/act/action.yaml": "name: Release notes\ndescription: Optimize images\n"
+                                     "runs:\n  using: node20\n  main: index.js\n",
+            ".github/actions/docker-login/action.yml": "description: Lint Dockerfiles in a "
+                                                       "container\nruns:\n  using: docker\n"
+                                                       "  image: Dockerfile\n",
             ".github/actions/ship/action.yml": "name: Ship\ndescription: Push the image to GHCR\n"
                                                "runs:\n  using: docker\n  image: Dockerfile\n",
         }

@@ -317,3 +317,89 @@ def test_oneshell_and_environment_overrides(make_repo: RepoFactory) -> None:
     env = "    env:\n      REGISTRY: ghcr.io/env\n"
     assert _images(make_repo, files, "make push-registry", env) == ["localhost:5000/app"]
     assert _images(make_repo, files, "make -e push-registry", env) == ["ghcr.io/env/app"]
+
+
+def test_sub_makes_inherit_e_n_and_i(make_repo: RepoFactory) -> None:
+    files = {
+        "Makefile": "REGISTRY = localhost:5000\nrelease:\n\t$(MAKE) push\n"
+                    "push:\n\t-trivy image --exit-code 1 x:1\n\tdocker push $(REGISTRY)/app:1\n",
+    }
+    env = "    env:\n      REGISTRY: ghcr.io/env\n"
+    assert _images(make_repo, files, "make -e release", env) == ["ghcr.io/env/app"]
+    assert _images(make_repo, files, "make -n release", env) == []
+    oneshell = {**PUSH_HERE, "Makefile": ".ONESHELL:\nrelease:\n\tcd deploy\n\t$(MAKE) push\n"
+                                         "push:\n\tdocker push ghcr.io/root/app:1\n"}
+    assert _images(make_repo, oneshell, "make -n release") == []
+
+
+def test_e_leaves_target_specific_values_and_reaches_exports(make_repo: RepoFactory) -> None:
+    files = {
+        "Makefile": "push: REGISTRY = localhost:5000\nexport IMAGE = localhost:5000/exported\n"
+                    "push:\n\tdocker push $(REGISTRY)/app:1\n\tdocker push $$IMAGE:1\n",
+    }
+    env = "    env:\n      REGISTRY: ghcr.io/env\n      IMAGE: ghcr.io/env/image\n"
+    assert _images(make_repo, files, "make -e push", env) == [
+        "localhost:5000/app", "ghcr.io/env/image",
+    ]
+
+
+def test_paths_written_from_the_workspace(make_repo: RepoFactory) -> None:
+    files = {**PUSH_HERE, "scripts/push.sh": "docker push ghcr.io/root/script:1\n"}
+    run = (
+        "|\n"
+        '          make -C "$GITHUB_WORKSPACE/deploy" push\n'
+        '          cd "$RUNNER_TEMP"\n'
+        "          bash ${{ github.workspace }}/scripts/push.sh\n"
+        "          ./cosign version"
+    )
+    repo = make_repo({WF: _workflow(run), **files})
+    result, problems = scan(repo)
+    assert problems == []
+    assert [p.image for p in result.publications] == ["ghcr.io/deploy/app", "ghcr.io/root/script"]
+    step = (
+        "jobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - working-directory: ${{ github.workspace }}/deploy\n        run: make push\n"
+    )
+    result, _ = scan(make_repo({WF: workflow(step), **files}))
+    assert [p.image for p in result.publications] == ["ghcr.io/deploy/app"]
+    repo = make_repo({WF: _workflow("make -C $DIR push"), **files})
+    result, problems = scan(repo)
+    assert [p.message for p in problems] == [
+        "`make` here is not followed: where it runs or which Makefile it reads (`$DIR`) is only "
+        "known at run time"
+    ]
+
+
+def test_cd_idioms_for_the_scripts_directory_and_the_top_level(make_repo: RepoFactory) -> None:
+    files = {
+        **PUSH_HERE,
+        "scripts/release.sh": 'cd "$(dirname "$0")/../deploy"\nmake push\n'
+                              "cd \"$(git rev-parse --show-toplevel)\" && make push\n",
+    }
+    assert _images(make_repo, files, "./scripts/release.sh") == [
+        "ghcr.io/deploy/app", "ghcr.io/root/app",
+    ]
+
+
+def test_a_cd_in_a_pipeline_stays_there_and_popd_on_an_empty_stack(make_repo: RepoFactory) -> None:
+    run = "|\n          cd deploy | tee log\n          make push\n          popd\n          make push"
+    repo = make_repo({WF: _workflow(run), **PUSH_HERE})
+    result, problems = scan(repo)
+    assert [p.image for p in result.publications] == ["ghcr.io/root/app"]
+    assert [p.message for p in problems] == [
+        "`make` here is not followed: the directory it runs in (after `cd`) is only known at run "
+        "time"
+    ]
+
+
+def test_an_optional_include_does_not_hide_the_default_goal(make_repo: RepoFactory) -> None:
+    files = {"Makefile": "-include .env\nIMAGE ?= ghcr.io/acme/app\nrelease:\n"
+                         "\tdocker push $(IMAGE):1\n"}
+    assert _images(make_repo, files, "make") == ["ghcr.io/acme/app"]
+
+
+def test_oneshell_keeps_each_command_at_its_line(make_repo: RepoFactory) -> None:
+    files = {"Makefile": ".ONESHELL:\nrelease:\n\techo one\n\n\t# a comment\n\tdocker build \\\n"
+                         "\t  -t x .\n\tdocker push ghcr.io/acme/one:1\n"}
+    result, _ = scan(make_repo({WF: _workflow("make release"), **files}))
+    assert [(p.path, p.line) for p in result.publications] == [("Makefile", 8)]

@@ -25,13 +25,14 @@ from wizard.scan.items import (
     ProblemLog,
     RunDefaults,
     normal_path,
+    working_directory,
+    workspace_relative,
 )
 from wizard.scan.make_call import make_call
 from wizard.scan.make_recipes import follow_make
 from wizard.scan.makefile import Makefile
 from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
 from wizard.scan.shell_calls import (
-    WORKSPACE_PREFIXES,
     Place,
     inline_script,
     is_posix_shell,
@@ -47,7 +48,7 @@ _WORTH_PARSING = re.compile(
     "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
 )
 # Words in a local action's directory, name or description that suggest it publishes.
-_PUBLISHING = re.compile(r"publish|push|release|deploy|registry|docker|image|container", re.I)
+_PUBLISHING = re.compile(r"\b(publish|push|registr)", re.I)
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
 
@@ -65,6 +66,7 @@ class StepReader:
         self.made: dict[int, tuple[list[Item], set[tuple[object, ...]]]] = {}
         self.read_bytes = 0
         self.over_budget: set[str] = set()  # files whose shell was not read, said once each
+        self._basenames: set[str] | None = None
 
     def may_follow(self, frame: Frame, target: str, line: int, again: bool = False) -> bool:
         """Whether `target` can be read from `frame` (no cycle, within the depth limit).
@@ -154,7 +156,7 @@ class StepReader:
             scope=scope.unknown(oversized),
             conditions=_prepend(step.get("if"), frame.conditions),
             continue_on_error=_prepend(step.get("continue-on-error"), frame.continue_on_error),
-            workdir=normal_path("", workdir) or "" if workdir else defaults.workdir,
+            workdir=working_directory(workdir, defaults.workdir),
         )
         step_id = text_of(step.get("id"))
         uses, run = step.get("uses"), step.get("run")
@@ -194,11 +196,13 @@ class StepReader:
         directory: str | None,
         inline_depth: int = 0,
         at_line: int | None = None,
+        script_directory: str | None = None,
     ) -> None:
         """Items for the commands of `script` (at their line plus `offset`, or all at `at_line`),
         following the scripts, inline shells and Makefiles they run. `directory` is where the
         script starts (None: known only at run time); a `cd` moves the commands after it in
-        the same subshell, substitution or function body, and in those it encloses."""
+        the same subshell, substitution or function body, and in those it encloses.
+        `script_directory`: where the script file itself is, when it is one."""
         if script.unread_tools and script.syntax_error is not None:
             # Only then: the shell parser also stumbles on valid scripts, which is noise
             # unless something that matters may have been lost.
@@ -220,7 +224,9 @@ class StepReader:
             line = at_line if at_line is not None else command.line + offset
             item = CommandStep(frame, command, script, line, step_id)
             items.append(item)
-            place = _innermost(places, command.scope)
+            place = places.get(command.scope) or _innermost(places, command.scope)
+            # Kept: the scopes enclosing an open one cannot change while it is open.
+            places[command.scope] = place
             here = place.current
             target = script_target(command)
             if target is not None:
@@ -233,7 +239,7 @@ class StepReader:
                 follow_make(self, item, call, here, exports, items)
             if command.name in ("cd", "pushd", "popd"):
                 resolved = [item.resolve(word) for word in command.words[1:]]
-                places[command.scope] = moved(command, resolved, place)
+                places[command.scope] = moved(command, resolved, place, script_directory)
             for name, value in github_env_exports(item):
                 # Refers to itself, so every later substitution leaves it as written.
                 unknown = f"${{{{ env.{name} }}}}"
@@ -246,17 +252,21 @@ class StepReader:
                 # Built from its own unknown value, it stays unknown.
                 exports[name] = unknown if value is None or unknown in value else value
 
-    def _script_path(self, item: CommandStep, raw: str, directory: str) -> str | None:
+    def _script_path(self, item: CommandStep, raw: str, directory: str | None) -> str | None:
+        """The script file `raw` names, from the workspace, the directory the command runs in
+        (None: unknown) or the calling file's directory; None when it is not in the repository."""
         text = item.resolve(raw)
-        for prefix in WORKSPACE_PREFIXES:
-            if text.startswith(prefix):
-                text = text[len(prefix) :]
         if item.frame.action_dir is not None:
             for marker in _ACTION_PATH:
                 text = text.replace(marker, item.frame.action_dir)
+        anchored = workspace_relative(text)
+        if anchored is not None:
+            return anchored if self.ctx.exists(anchored) else None
         if "$" in text or text.startswith(("/", "~")):
             return None
         for base in (directory, posixpath.dirname(item.frame.path)):
+            if base is None:
+                continue
             candidate = normal_path(base, text)
             if candidate and self.ctx.exists(candidate):
                 return candidate
@@ -271,14 +281,13 @@ class StepReader:
         items: list[Item],
     ) -> None:
         """A script file the command runs, read in the directory the command runs in."""
-        if directory is None:
+        path = self._script_path(item, raw, directory)
+        if path is None and directory is None and posixpath.basename(raw) in self.basenames():
             self.problem(
                 item.frame.path, item.line,
                 f"`{raw}` here is not followed: the directory it runs in (after `cd`) is only "
                 "known at run time",
             )
-            return
-        path = self._script_path(item, raw, directory)
         if path is None or not self.may_follow(item.frame, path, item.line):
             return
         script = self._load_script(path)
@@ -288,9 +297,18 @@ class StepReader:
         arguments = tuple(item.resolve(word) for word in words[words.index(raw) + 1 :])
         frame = replace(
             item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments,
-            workdir=directory,
+            workdir=item.frame.workdir if directory is None else directory,
         )
-        self.read_commands(script, frame, 0, item.step_id, exports, items, directory)
+        self.read_commands(
+            script, frame, 0, item.step_id, exports, items, directory,
+            script_directory=posixpath.dirname(path),
+        )
+
+    def basenames(self) -> set[str]:
+        """The names of the repository's files, without their directories."""
+        if self._basenames is None:
+            self._basenames = {posixpath.basename(path) for path in self.ctx.files}
+        return self._basenames
 
     def _load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:

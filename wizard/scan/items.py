@@ -46,6 +46,8 @@ class Frame:
     # Variables given on the command line of the make whose recipe this is: make passes them
     # to the makes its recipes run, where they win over the Makefile's own values.
     make_overrides: tuple[tuple[str, str], ...] = ()
+    # Its `-i`, `-n` and `-e` (as "i", "n", "e"), which make passes on the same way.
+    make_flags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,29 @@ class CommandStep:
 
 
 Item = ActionStep | CommandStep
+
+
+# How a path names the checkout (actions/checkout puts the repository in the workspace).
+WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
+
+
+def workspace_relative(path: str) -> str | None:
+    """`path` relative to the repository's root when it is written from the workspace
+    (`$GITHUB_WORKSPACE/x`, `${{ github.workspace }}/x`); None when it is not."""
+    for prefix in WORKSPACE_PREFIXES:
+        if path in (prefix, prefix.rstrip("/")):
+            return ""
+        if path.startswith(prefix):
+            return normal_path("", path[len(prefix) :])
+    return None
+
+
+def working_directory(written: str | None, default: str) -> str:
+    """A `working-directory:` value as a repository-relative directory."""
+    if not written:
+        return default
+    anchored = workspace_relative(written)
+    return anchored if anchored is not None else normal_path("", written) or ""
 
 
 def normal_path(base: str, path: str) -> str | None:

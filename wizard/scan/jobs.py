@@ -16,7 +16,7 @@ from wizard.scan.checks import CHECK_COMMANDS
 from wizard.scan.commands import PUSH_COMMANDS
 from wizard.scan.expressions import text_of
 from wizard.scan.findings import JobFacts, JobState
-from wizard.scan.items import ActionStep, Item, ProblemLog, RunDefaults, normal_path
+from wizard.scan.items import ActionStep, Item, ProblemLog, RunDefaults, working_directory
 from wizard.scan.steps import recognise_action
 from wizard.yamlsafe import YMap, YSeq
 
@@ -65,7 +65,7 @@ def run_defaults(job: YMap, workflow: RunDefaults) -> RunDefaults:
         shell = "pwsh"
     return RunDefaults(
         shell=shell or workflow.shell,
-        workdir=normal_path("", workdir) or "" if workdir else workflow.workdir,
+        workdir=working_directory(workdir, workflow.workdir),
     )
 
 
@@ -77,7 +77,7 @@ def workflow_run_defaults(root: YMap) -> RunDefaults:
     workdir = text_of(run.get("working-directory"))
     return RunDefaults(
         shell=text_of(run.get("shell")) or "bash",
-        workdir=normal_path("", workdir) or "" if workdir else "",
+        workdir=working_directory(workdir, ""),
     )
 
 

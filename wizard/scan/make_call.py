@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wizard.scan.items import normal_path
+from wizard.scan.items import normal_path, workspace_relative
 
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 # Long options that take a value (`--directory=dir` or `--directory dir`), by what it sets.
@@ -96,23 +96,29 @@ def make_call(words: list[str]) -> MakeCall | None:
 
 def makefile_location(
     call: MakeCall, workdir: str, resolve: Callable[[str], str], exists: Callable[[str], bool]
-) -> tuple[str, str] | None:
+) -> tuple[str, str] | str | None:
     """The Makefile `call` reads when run in `workdir`, and the directory its recipes run in;
-    None when that is not a file in the repository (generated, outside, or named by a variable
-    known only at run time)."""
+    the text of `-C` or `-f` when it is only known at run time; None when there is no such
+    file in the repository (generated, or outside it)."""
     directory: str | None = workdir
     if call.directory is not None:
         given = resolve(call.directory)
-        if "$" in given or given.startswith(("/", "~")):
+        anchored = workspace_relative(given)
+        if anchored is None and "$" in given:
+            return given
+        if anchored is None and given.startswith(("/", "~")):
             return None
-        directory = normal_path(workdir, given)
+        directory = anchored if anchored is not None else normal_path(workdir, given)
     if directory is None:
         return None
     names = [resolve(call.file)] if call.file else ["GNUmakefile", "makefile", "Makefile"]
     for name in names:
-        if "$" in name or name.startswith(("/", "~")):
+        anchored = workspace_relative(name)
+        if anchored is None and "$" in name:
+            return name
+        if anchored is None and name.startswith(("/", "~")):
             continue
-        candidate = normal_path(directory, name)
+        candidate = anchored if anchored is not None else normal_path(directory, name)
         if candidate and exists(candidate):
             return candidate, directory
     return None

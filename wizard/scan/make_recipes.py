@@ -41,12 +41,14 @@ def _exported_by_caller(item: CommandStep) -> dict[str, str]:
 
 
 def _exported_by_makefile(
-    makefile: Makefile, overrides: dict[str, str], env: Scope
+    makefile: Makefile, overrides: dict[str, str], env: Scope, environment_first: bool
 ) -> dict[str, str]:
     """`export NAME = value` in the Makefile: NAME in the recipes' environment, when known."""
     values = {}
     for name in makefile.exported:
-        expanded = makefile.expand(f"$({name})", None, {}, overrides, env.env.__contains__)
+        expanded = makefile.expand(
+            f"$({name})", None, {}, overrides, env.env.__contains__, environment_first
+        )
         known = expand_variables(
             makefile.shell_text(expanded),
             lambda var: env.resolve(env.env[var]) if var in env.env else None,
@@ -74,6 +76,17 @@ def follow_make(
     """Append the commands `call` runs when started in `directory` (None: a `cd` before it
     went somewhere known only at run time)."""
     frame = item.frame
+    inherited = frame.make_flags
+    call = replace(
+        call,
+        ignore_errors=call.ignore_errors or "i" in inherited,
+        dry_run=call.dry_run or "n" in inherited,
+        environment_first=call.environment_first or "e" in inherited,
+    )
+    flags = frozenset(
+        flag for flag, on in (("i", call.ignore_errors), ("n", call.dry_run),
+                              ("e", call.environment_first)) if on
+    )
     if directory is None:
         reader.problem(
             frame.path, item.line,
@@ -82,6 +95,13 @@ def follow_make(
         )
         return
     found = makefile_location(call, directory, item.resolve, reader.ctx.exists)
+    if isinstance(found, str):
+        reader.problem(
+            frame.path, item.line,
+            f"`make` here is not followed: where it runs or which Makefile it reads (`{found}`) "
+            "is only known at run time",
+        )
+        return
     if found is None or not reader.may_follow(frame, found[0], item.line, again=True):
         return
     path, workdir = found
@@ -127,12 +147,13 @@ def follow_make(
         script_arguments=(),
         scope=frame.scope.with_env(environment),
         make_overrides=tuple(overrides.items()),
+        make_flags=flags,
     )
 
     def in_environment(name: str) -> bool:
         return name in recipes.scope.env
 
-    exported = _exported_by_makefile(makefile, overrides, recipes.scope)
+    exported = _exported_by_makefile(makefile, overrides, recipes.scope, call.environment_first)
     if exported:
         recipes = replace(recipes, scope=recipes.scope.with_env(exported))
 
@@ -156,7 +177,12 @@ def _shells(
 ) -> list[tuple[int, str]]:
     """The shells a target's recipe runs, each with the line it starts on: one per line, or one
     for the whole recipe under `.ONESHELL` (blank lines keep each command at its line)."""
-    lines = [line for line in makefile.rules[target].recipe if line.always or not call.dry_run]
+    recipe = makefile.rules[target].recipe
+    if ".ONESHELL" in makefile.rules:
+        # One shell: make runs all of it, under -n too when any line is `+` or $(MAKE).
+        lines = recipe if not call.dry_run or any(line.always for line in recipe) else []
+    else:
+        lines = [line for line in recipe if line.always or not call.dry_run]
     if ".ONESHELL" in makefile.rules and lines:
         text, row = "", lines[0].line
         for line in lines:

@@ -29,7 +29,6 @@ _PARSER = Parser(Language(tree_sitter_make.language()))
 # A reference on one already extracted line: `$$`, `$(NAME)`, `${NAME}` or `$X`.
 _REFERENCE = re.compile(r"\$(?:(\$)|\(([A-Za-z0-9_.-]+)\)|\{([A-Za-z0-9_.-]+)\}|([A-Za-z0-9_@<^]))")
 _SHELL_NAME = re.compile(r"[A-Za-z_]\w*")
-_COMMENT = re.compile(r"(?<!\\)#")
 _OPERATORS = frozenset({"=", ":=", "::=", ":::=", "?=", "+=", "!="})
 _IMMEDIATE = frozenset({":=", "::=", ":::="})
 _INCLUDES = frozenset({"include_directive"})
@@ -160,8 +159,11 @@ class _Expansion:
         assignment = scoped.get(name) or self.makefile.global_at(name, at)
         if name in self.overrides and not (assignment and assignment.override):
             return self.overrides[name]
+        # Under -e the environment wins over the file's global values, not target-specific
+        # ones (as make 4.3 does).
         from_environment = self.in_environment(name) and (
-            self.environment_first or (assignment is not None and assignment.if_unset)
+            (self.environment_first and name not in scoped)
+            or (assignment is not None and assignment.if_unset)
         )
         if assignment is not None and assignment.override:
             from_environment = False
@@ -227,8 +229,21 @@ def _assignment(node: Node, source: bytes) -> tuple[str, str, str, list[str]] | 
             value = _text(child, source)
     if name is None or operator is None:
         return None
-    # Make ends a value at an unescaped `#`.
-    return name, operator, _COMMENT.split(value, maxsplit=1)[0].strip(), targets
+    return name, operator, _without_comment(value).strip(), targets
+
+
+def _without_comment(value: str) -> str:
+    """The value up to an unescaped `#` that is not inside a `$(…)` or `${…}` (where make ends
+    a value)."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char in "({" and index and value[index - 1] == "$":
+            depth += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        elif char == "#" and not depth and not (index and value[index - 1] == "\\"):
+            return value[:index]
+    return value
 
 
 def _recipe(node: Node, source: bytes) -> list[RecipeLine]:
@@ -345,8 +360,10 @@ def parse_makefile(text: str) -> Makefile:
         else:
             if kind in _INCLUDES:
                 reader.makefile.includes = True
-                # Its rules come first: the default goal may be one of them.
-                reader.default_decided = True
+                # A required file's rules come first: the default goal may be one of them. An
+                # optional one (`-include`, `sinclude`) is usually a missing `.env`.
+                optional = _text(node.children[0], source) in ("-include", "sinclude")
+                reader.default_decided = reader.default_decided or not optional
             inside = conditional or kind == "conditional"
             stack.extend((child, inside) for child in reversed(node.children))
     return reader.makefile

@@ -296,8 +296,9 @@ class _Reader:
                 self.pipes += 1
                 members = [c for c in node.children if c.type not in ("|", "|&")]
                 children = [
+                    # Each member of a pipeline runs in a subshell of its own.
                     (c, _Context(context.guarded, context.stdin, context.stdout, (self.pipes, i),
-                                 scope=context.scope))
+                                 scope=(*context.scope, c.id)))
                     for i, c in enumerate(members)
                 ]
             else:

@@ -5,13 +5,21 @@ moves the commands after it."""
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
-from wizard.scan.items import normal_path
+from wizard.limits import MAX_RESOLVED_CHARS
+from wizard.scan.items import normal_path, workspace_relative
 from wizard.scan.shell import ShellCommand
 
 _POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
-WORKSPACE_PREFIXES = ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/", "${{ github.workspace }}/")
+# A `pushd` stack deeper than this forgets its oldest entries (a `popd` past them is unknown).
+_MAX_STACK = 64
+# `$(dirname "$0")` or `$(dirname "${BASH_SOURCE[0]}")`, then a path: the script's directory.
+_SCRIPT_DIRECTORY = re.compile(
+    r'\$\(dirname "?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\})"?\)(/.*)?'
+)
+_TOP_LEVEL = re.compile(r"\$\(git rev-parse --show-toplevel\)(/.*)?")
 
 
 def is_posix_shell(shell: str) -> bool:
@@ -76,26 +84,38 @@ class Place:
     stack: tuple[str | None, ...] = ()
 
 
-def _target(arguments: list[str], place: Place) -> str | None:
+def _target(arguments: list[str], place: Place, script_directory: str | None) -> str | None:
     if arguments == ["-"]:
         return place.previous
     if len(arguments) != 1:
         return None  # `cd` alone goes home, outside the repository
     target = arguments[0]
-    for prefix in WORKSPACE_PREFIXES:  # the checkout is the repository's root
-        if target in (prefix, prefix.rstrip("/")):
-            return ""
-        if target.startswith(prefix):
-            return normal_path("", target[len(prefix) :])
+    anchored = workspace_relative(target)
+    if anchored is not None:
+        return anchored
+    # Idioms that name the script's own directory or the repository's root.
+    script = _SCRIPT_DIRECTORY.fullmatch(target)
+    if script:
+        return None if script_directory is None else normal_path(
+            script_directory, (script[1] or "/")[1:]
+        )
+    top = _TOP_LEVEL.fullmatch(target)
+    if top:
+        return normal_path("", (top[1] or "/")[1:])
     if place.current is None or "$" in target or target.startswith(("/", "~", "-")):
         return None
+    if len(place.current) + len(target) > MAX_RESOLVED_CHARS:
+        return None  # `cd a` ten thousand times: no such directory, and costly to build
     return normal_path(place.current, target)
 
 
-def moved(command: ShellCommand, resolved: list[str], place: Place) -> Place:
+def moved(
+    command: ShellCommand, resolved: list[str], place: Place, script_directory: str | None
+) -> Place:
     """Where the commands after `command` run: changed by `cd`, `pushd` and `popd` to a
     directory in the repository, or to one known only at run time (`cd "$X"`, `cd /tmp`).
-    `resolved` are the command's arguments with what is known substituted."""
+    `resolved` are the command's arguments with what is known substituted; `script_directory`
+    is the directory of the script file being read (for `cd "$(dirname "$0")"`)."""
     if command.name not in ("cd", "pushd", "popd"):
         return place
     arguments = [word for word in resolved if word not in ("-P", "-L", "-e", "-q", "--")]
@@ -103,5 +123,7 @@ def moved(command: ShellCommand, resolved: list[str], place: Place) -> Place:
         if not place.stack:
             return Place(None, place.current)
         return Place(place.stack[-1], place.current, place.stack[:-1])
-    stack = (*place.stack, place.current) if command.name == "pushd" else place.stack
-    return Place(_target(arguments, place), place.current, stack)
+    stack = place.stack
+    if command.name == "pushd":
+        stack = (*place.stack[-(_MAX_STACK - 1) :], place.current)
+    return Place(_target(arguments, place, script_directory), place.current, stack)

@@ -276,7 +276,8 @@ def test_output_options_are_not_a_dry_run(make_repo: RepoFactory) -> None:
 
 
 def test_a_default_goal_that_cannot_be_named_is_a_problem(make_repo: RepoFactory) -> None:
-    files = {"Makefile": "include $(CONFIG)\nrelease:\n\tdocker push ghcr.io/a/b:1\n"}
+    files = {"common.mk": "help:\n\techo help\n",
+             "Makefile": "include common.mk\nrelease:\n\tdocker push ghcr.io/a/b:1\n"}
     repo = make_repo({WF: _workflow("make"), **files})
     result, problems = scan(repo)
     assert result.publications == []
@@ -286,25 +287,6 @@ def test_a_default_goal_that_cannot_be_named_is_a_problem(make_repo: RepoFactory
         "file); its recipes are not read"
     ]
 
-
-def test_included_makefiles_are_read_in_place(make_repo: RepoFactory) -> None:
-    files = {
-        "Makefile": "include mk/vars.mk mk/help.mk\n-include .env\n"
-                    "release: tag\n\tdocker push $(IMAGE):$(TAG)\n",
-        "mk/vars.mk": "REGISTRY = ghcr.io/acme\nIMAGE = $(REGISTRY)/app\ninclude mk/vars.mk\n",
-        "mk/help.mk": "TAG = 1.0\ntag:\n\tcosign sign $(IMAGE):$(TAG)\nhelp:\n\techo help\n",
-    }
-    repo = make_repo({WF: _workflow("make release"), **files})
-    result, problems = scan(repo)
-    assert problems == []
-    (publication,) = result.publications
-    assert (publication.path, publication.line, publication.image) == (
-        "Makefile", 4, "ghcr.io/acme/app"
-    )
-    signing = publication.signing
-    assert signing is not None and (signing.path, signing.line) == ("mk/help.mk", 3)
-    # Plain `make` runs the first target, which an included file defines: `tag`, no push.
-    assert _images(make_repo, files, "make") == []
 
 
 def test_pushd_popd_cd_back_and_the_workspace(make_repo: RepoFactory) -> None:

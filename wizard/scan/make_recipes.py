@@ -61,14 +61,7 @@ def _exported_by_makefile(
 def _makefile(reader: StepReader, path: str) -> Makefile | None:
     if path not in reader.makefiles:
         text = reader.ctx.read_text(path)
-        if text is None:
-            reader.makefiles[path] = None
-        else:
-
-            def read(included: str) -> str | None:
-                return reader.ctx.read_text(included) if reader.ctx.exists(included) else None
-
-            reader.makefiles[path] = parse_makefile(text, path, read)
+        reader.makefiles[path] = parse_makefile(text) if text is not None else None
     return reader.makefiles[path]
 
 
@@ -171,22 +164,19 @@ def follow_make(
                 text, target, scoped, overrides, in_environment, call.environment_first
             ))
 
-        for written_in, line, shell in _shells(makefile, target, call, expand):
-            script = reader.parse_shell(shell, written_in, line)
-            if script is None:
-                continue
-            where = recipes
-            if written_in != path:  # a recipe from a file the Makefile includes
-                where = replace(recipes, path=written_in, via=(*recipes.via, written_in))
-            reader.read_commands(script, where, line - 1, item.step_id, exports, items, workdir)
+        for line, shell in _shells(makefile, target, call, expand):
+            script = reader.parse_shell(shell, path, line)
+            if script is not None:
+                reader.read_commands(
+                    script, recipes, line - 1, item.step_id, exports, items, workdir
+                )
 
 
 def _shells(
     makefile: Makefile, target: str, call: MakeCall, expand: Callable[[str], str]
-) -> list[tuple[str, int, str]]:
-    """The shells a target's recipe runs, each with the file and line it starts on: one per
-    line, or one for the whole recipe under `.ONESHELL` (blank lines keep each command at its
-    line)."""
+) -> list[tuple[int, str]]:
+    """The shells a target's recipe runs, each with the line it starts on: one per line, or one
+    for the whole recipe under `.ONESHELL` (blank lines keep each command at its line)."""
     recipe = makefile.rules[target].recipe
     if ".ONESHELL" in makefile.rules:
         # One shell: make runs all of it, under -n too when any line is `+` or $(MAKE).
@@ -199,12 +189,9 @@ def _shells(
             expanded = expand(line.text)
             text += "\n" * max(0, line.line - row) + expanded
             row = line.line + expanded.count("\n")
-        first = lines[0]
-        return [(first.path, first.line,
-                 _guarded(text, _ignores_errors(makefile, target, call, first)))]
+        return [(lines[0].line, _guarded(text, _ignores_errors(makefile, target, call, lines[0])))]
     return [
-        (line.path, line.line,
-         _guarded(expand(line.text), _ignores_errors(makefile, target, call, line)))
+        (line.line, _guarded(expand(line.text), _ignores_errors(makefile, target, call, line)))
         for line in lines
     ]
 

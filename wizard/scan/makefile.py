@@ -3,19 +3,18 @@ the shell text make hands to the shell.
 
 tree-sitter-make parses the file; nothing is run. What can be known without running make is read:
 explicit rules with their prerequisites and recipes (double-colon ones all run), assignments
-(`=`, `?=`, `+=`; `:=` expanded as of where it is written), target-specific ones (inherited by the
-prerequisites they pull in), the automatic variables `$@`, `$<` and `$^`, and the repository files
-it includes, read in place.
+(`=`, `?=`, `+=`; `:=` expanded where it is written), target-specific ones (inherited by the
+prerequisites they pull in), and the automatic variables `$@`, `$<` and `$^`.
 
 What needs running stays unknown and is left as `$(NAME)`, which the shell reads as a value known
 only at run time: a variable assigned in an `ifeq`/`ifdef` branch, by `define` or `!=`, and any
-name the file does not set when it includes a file that cannot be read. A name the file never
-sets is taken from the environment, as make does: it becomes the shell variable of the same name.
+name the file does not set when it includes other files. A name the file never sets (and it
+includes nothing) is taken from the environment, as make does: it becomes the shell variable of
+the same name.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
@@ -25,7 +24,6 @@ import tree_sitter_make
 from tree_sitter import Language, Node, Parser
 
 from wizard.scan.expressions import substitute_bounded
-from wizard.scan.items import normal_path
 
 _PARSER = Parser(Language(tree_sitter_make.language()))
 # A reference on one already extracted line: `$$`, `$(NAME)`, `${NAME}` or `$X`.
@@ -34,7 +32,6 @@ _SHELL_NAME = re.compile(r"[A-Za-z_]\w*")
 _OPERATORS = frozenset({"=", ":=", "::=", ":::=", "?=", "+=", "!="})
 _IMMEDIATE = frozenset({":=", "::=", ":::="})
 _INCLUDES = frozenset({"include_directive"})
-_MAX_INCLUDES = 64  # files one Makefile may read through include, itself counted
 # Rounds of expansion of a value that refers to other variables (`A = $(B)`, `B = $(C)`, …).
 _EXPANSION_ROUNDS = 16
 # Stands for a `$` that is the shell's own (from `$$`, or an environment reference), so later
@@ -48,7 +45,6 @@ class RecipeLine:
     text: str  # as written, after the `@`, `-` and `+` prefixes
     ignore_errors: bool = False  # `-`: make goes on when it fails
     always: bool = False  # `+`, or it runs $(MAKE): run even under `make -n`
-    path: str = ""  # the file it is written in: the Makefile, or a file it includes
 
 
 @dataclass
@@ -250,7 +246,7 @@ def _without_comment(value: str) -> str:
     return value
 
 
-def _recipe(node: Node, source: bytes, path: str) -> list[RecipeLine]:
+def _recipe(node: Node, source: bytes) -> list[RecipeLine]:
     lines = []
     for child in node.named_children:
         if child.type != "recipe_line":
@@ -259,15 +255,13 @@ def _recipe(node: Node, source: bytes, path: str) -> list[RecipeLine]:
         text = written.lstrip("@-+ \t")
         prefixes = written[: len(written) - len(text)]
         always = "+" in prefixes or "$(MAKE)" in text or "${MAKE}" in text
-        line = child.start_point.row + 1
-        lines.append(RecipeLine(line, text, "-" in prefixes, always, path))
+        lines.append(RecipeLine(child.start_point.row + 1, text, "-" in prefixes, always))
     return lines
 
 
 class _Reader:
-    def __init__(self, source: bytes, path: str) -> None:
-        # The file whose node is being read (an included file's, while reading that).
-        self.source, self.path = source, path
+    def __init__(self, source: bytes) -> None:
+        self.source = source
         self.makefile = Makefile()
         self.default_decided = False
         self.ordinal = 0
@@ -278,7 +272,7 @@ class _Reader:
         targets = _words(targets_node, self.source)
         prerequisites = _words(_child(node, "prerequisites"), self.source)
         recipe_node = _child(node, "recipe")
-        recipe = _recipe(recipe_node, self.source, self.path) if recipe_node is not None else []
+        recipe = _recipe(recipe_node, self.source) if recipe_node is not None else []
         double_colon = _child(node, "::") is not None
         for target in targets:
             rule = makefile.rules.setdefault(target, MakeRule(line))
@@ -335,21 +329,14 @@ class _Reader:
         return Assignment(value, if_unset=operator == "?=")
 
 
-def parse_makefile(
-    text: str, path: str = "", read: Callable[[str], str | None] | None = None
-) -> Makefile:
-    """The rules and variables of the Makefile `text` (at `path`); never raises (what does not
-    parse is skipped). `read` gives the text of a repository file it includes, None when there
-    is none; without it, or for a name only known at run time, the include is unknown."""
+def parse_makefile(text: str) -> Makefile:
+    """The rules and variables of a Makefile; never raises (what does not parse is skipped)."""
     source = text.encode("utf-8")
-    reader = _Reader(source, path)
-    included = {path}
-    # (node, in a conditional branch, its file's bytes and path): a work list, not recursion.
-    stack: list[tuple[Node, bool, bytes, str]] = [
-        (_PARSER.parse(source).root_node, False, source, path)
-    ]
+    reader = _Reader(source)
+    # Nodes with whether they sit in a conditional branch; a work list, not recursion.
+    stack: list[tuple[Node, bool]] = [(_PARSER.parse(source).root_node, False)]
     while stack:
-        node, conditional, reader.source, reader.path = stack.pop()
+        node, conditional = stack.pop()
         kind = node.type
         if kind == "rule":
             reader.rule(node, conditional)
@@ -362,46 +349,21 @@ def parse_makefile(
         elif kind == "export_directive":
             for child in node.named_children:
                 if child.type == "variable_assignment":
-                    found = _assignment(child, reader.source)
+                    found = _assignment(child, source)
                     reader.makefile.exported.update(found[:1] if found else ())
                 elif child.type == "list":
-                    reader.makefile.exported.update(_words(child, reader.source))
-            here = (reader.source, reader.path)
-            stack.extend((c, conditional, *here) for c in reversed(node.children))
+                    reader.makefile.exported.update(_words(child, source))
+            stack.extend((child, conditional) for child in reversed(node.children))
         elif kind == "define_directive":
-            for name in _words(node, reader.source)[:1]:
+            for name in _words(node, source)[:1]:
                 reader.makefile.variables[name] = Assignment(None)
-        elif kind in _INCLUDES:
-            # Read in place, as make does; their nodes come next.
-            for file_path, text in reversed(_included(node, reader, read, included)):
-                data = text.encode("utf-8")
-                stack.append((_PARSER.parse(data).root_node, conditional, data, file_path))
         else:
+            if kind in _INCLUDES:
+                reader.makefile.includes = True
+                # A required file's rules come first: the default goal may be one of them. An
+                # optional one (`-include`, `sinclude`) is usually a missing `.env`.
+                optional = _text(node.children[0], source) in ("-include", "sinclude")
+                reader.default_decided = reader.default_decided or not optional
             inside = conditional or kind == "conditional"
-            here = (reader.source, reader.path)
-            stack.extend((c, inside, *here) for c in reversed(node.children))
+            stack.extend((child, inside) for child in reversed(node.children))
     return reader.makefile
-
-
-def _included(
-    node: Node, reader: _Reader, read: Callable[[str], str | None] | None, included: set[str]
-) -> list[tuple[str, str]]:
-    """The files an include directive reads, with their text. One it cannot read makes the
-    file's unset names unknown and, unless optional and simply absent, its default goal too."""
-    optional = _text(node.children[0], reader.source) in ("-include", "sinclude")
-    files = []
-    for name in _words(_child(node, "list"), reader.source) or [""]:
-        candidate = None
-        if read is not None and name and "$" not in name and not name.startswith(("/", "~")):
-            candidate = normal_path(posixpath.dirname(reader.path), name)
-        text = read(candidate) if candidate is not None and read is not None else None
-        if candidate is not None and text is not None and candidate in included:
-            continue  # read already (make would read it again; nothing new comes of it)
-        if candidate is not None and text is not None and len(included) < _MAX_INCLUDES:
-            included.add(candidate)
-            files.append((candidate, text))
-        elif candidate is None or text is not None or not optional:
-            # Unknown: its rules may come first, and any name may be set there.
-            reader.makefile.includes = True
-            reader.default_decided = True
-    return files

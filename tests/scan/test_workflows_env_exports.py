@@ -130,3 +130,9 @@ def test_a_backslashed_delimiter_echo_e_and_tee_with_a_here_document(
         "EOF\n"
     )
     assert _pushed_images(make_repo, export) == ["$REG/a", "ghcr.io/acme/b", "ghcr.io/acme/c"]
+
+
+def test_a_here_document_piped_into_tee(make_repo: RepoFactory) -> None:
+    """The bash grammar nests `| tee …` inside the here-document; the pipe still links them."""
+    export = 'cat <<EOF | tee -a "$GITHUB_ENV"\nA=ghcr.io/acme/a\nB=ghcr.io/acme/b\nEOF\n'
+    assert _pushed_images(make_repo, export) == ["ghcr.io/acme/a", "ghcr.io/acme/b", "$C"]

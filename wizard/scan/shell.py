@@ -141,6 +141,9 @@ class _Reader:
         self.oversized: list[int] = []
         self.pipe_members: dict[tuple[int, int], ShellCommand] = {}
         self.exported: set[str] = set()
+        self.by_node: dict[int, ShellCommand] = {}
+        # The pipelines the parser put inside a here-document, and the command they continue.
+        self.heredoc_pipes: dict[int, int] = {}
         self.pipes = 0
 
     def word(self, node: Node) -> str:
@@ -203,6 +206,15 @@ class _Reader:
                 stdout = self.word(destination)
         return _Context(context.guarded, stdin, stdout, context.pipe, heredoc, context.scope)
 
+    def pipe_after_heredoc(self, node: Node) -> None:
+        """Note `cat <<EOF | tee …`, where the parser nests the pipe in the here-document."""
+        body = next((c for c in node.children if c.type == "command"), None)
+        for child in node.children:
+            if child.type == "heredoc_redirect" and body is not None:
+                for pipeline in child.children:
+                    if pipeline.type == "pipeline":
+                        self.heredoc_pipes[pipeline.id] = body.id
+
     def heredoc(self, node: Node) -> _Heredoc | None:
         start = next((c for c in node.children if c.type == "heredoc_start"), None)
         body = next((c for c in node.children if c.type == "heredoc_body"), None)
@@ -249,6 +261,7 @@ class _Reader:
         )
         if words:
             self.commands.append(command)
+            self.by_node[node.id] = command
             if context.pipe is not None:
                 self.pipe_members.setdefault(context.pipe, command)
 
@@ -284,6 +297,7 @@ class _Reader:
                     self.unknown(self.text(variable))
                 children = [(c, context) for c in node.children]
             elif kind == "redirected_statement":
+                self.pipe_after_heredoc(node)
                 redirected = self.redirects(node, context)
                 children = [
                     (c, redirected if c.type != "file_redirect"
@@ -295,11 +309,16 @@ class _Reader:
             elif kind == "pipeline":
                 self.pipes += 1
                 members = [c for c in node.children if c.type not in ("|", "|&")]
+                # `cat <<EOF | tee …`: the command before the here-document is the first member.
+                first = self.by_node.get(self.heredoc_pipes.get(node.id, -1))
+                if first is not None:
+                    self.pipe_members[(self.pipes, 0)] = first
+                start = 0 if first is None else 1
                 children = [
                     # Each member of a pipeline runs in a subshell of its own.
                     (c, _Context(context.guarded, context.stdin, context.stdout, (self.pipes, i),
                                  scope=(*context.scope, c.id)))
-                    for i, c in enumerate(members)
+                    for i, c in enumerate(members, start)
                 ]
             else:
                 scope = (*context.scope, node.id) if kind in _OWN_SCOPES else context.scope

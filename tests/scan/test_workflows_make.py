@@ -403,3 +403,15 @@ def test_oneshell_keeps_each_command_at_its_line(make_repo: RepoFactory) -> None
                          "\t  -t x .\n\tdocker push ghcr.io/acme/one:1\n"}
     result, _ = scan(make_repo({WF: _workflow("make release"), **files}))
     assert [(p.path, p.line) for p in result.publications] == [("Makefile", 8)]
+
+
+def test_a_function_that_changes_directory_moves_its_caller(make_repo: RepoFactory) -> None:
+    run = (
+        "|\n"
+        "          into_deploy() { cd deploy; }\n"
+        "          in_subshell() ( cd deploy )\n"
+        "          say() { echo here; }\n"
+        "          in_subshell; make push\n"
+        "          into_deploy; say; make push"
+    )
+    assert _images(make_repo, PUSH_HERE, run) == ["ghcr.io/root/app", "ghcr.io/deploy/app"]

@@ -220,6 +220,7 @@ class StepReader:
                 "its value is taken as unknown",
             )
         places: dict[tuple[int, ...], Place] = {(): Place(directory)}
+        moved_in: set[tuple[int, ...]] = set()  # scopes where a `cd` ran
         for command in script.commands:
             line = at_line if at_line is not None else command.line + offset
             item = CommandStep(frame, command, script, line, step_id)
@@ -240,6 +241,11 @@ class StepReader:
             if command.name in ("cd", "pushd", "popd"):
                 resolved = [item.resolve(word) for word in command.words[1:]]
                 places[command.scope] = moved(command, resolved, place, script_directory)
+                moved_in.add(command.scope)
+            body = script.functions.get(command.name)
+            if body is not None and body in moved_in:
+                # A function runs in the calling shell: its body's last `cd` moves the caller.
+                places[command.scope] = places[body]
             for name, value in github_env_exports(item):
                 # Refers to itself, so every later substitution leaves it as written.
                 unknown = f"${{{{ env.{name} }}}}"

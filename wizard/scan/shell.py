@@ -87,6 +87,8 @@ class ShellScript:
     unread_tools: list[tuple[int, str]] = field(default_factory=list)
     # Names the script exports (`export A=1`, `export A`): the programs it runs see them.
     exported: set[str] = field(default_factory=set)
+    # Functions it defines: name -> the scope of their body (see ShellCommand.scope).
+    functions: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def variable(self, name: str, position: int) -> tuple[bool, str | None]:
         """(assigned before `position`, its literal value or None when it is computed)."""
@@ -142,6 +144,7 @@ class _Reader:
         self.pipe_members: dict[tuple[int, int], ShellCommand] = {}
         self.exported: set[str] = set()
         self.by_node: dict[int, ShellCommand] = {}
+        self.functions: dict[str, tuple[int, ...]] = {}
         # The pipelines the parser put inside a here-document, and the command they continue.
         self.heredoc_pipes: dict[int, int] = {}
         self.pipes = 0
@@ -322,6 +325,9 @@ class _Reader:
                 ]
             else:
                 scope = (*context.scope, node.id) if kind in _OWN_SCOPES else context.scope
+                name = node.child_by_field_name("name") if kind == "function_definition" else None
+                if name is not None:
+                    self.functions[self.text(name)] = scope
                 inherited = _Context(context.guarded, context.stdin, context.stdout, scope=scope)
                 children = [(c, inherited) for c in node.children]
             stack.extend(reversed(children))
@@ -373,7 +379,8 @@ def parse_script(text: str) -> ShellScript:
     row = _first_error_row(tree.root_node)
     if row is None:
         return ShellScript(
-            reader.commands, reader.assignments, reader.oversized, exported=reader.exported
+            reader.commands, reader.assignments, reader.oversized, exported=reader.exported,
+            functions=reader.functions,
         )
     error = masked.original_line(row)
     return ShellScript(
@@ -383,6 +390,7 @@ def parse_script(text: str) -> ShellScript:
         error,
         _unread_tools(text, error, reader.commands),
         reader.exported,
+        reader.functions,
     )
 
 

@@ -12,7 +12,8 @@ from wizard.scan.expressions import (
     split_list,
     split_reference,
 )
-from wizard.scan.shell import expand_variables, parse_script
+from wizard.scan.shell import parse_script
+from wizard.scan.shell_variables import expand_variables
 
 
 def test_words_lines_and_expressions_restored() -> None:

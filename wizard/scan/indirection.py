@@ -26,11 +26,11 @@ from wizard.scan.items import (
     RunDefaults,
     normal_path,
     working_directory,
-    workspace_relative,
 )
 from wizard.scan.make_call import make_call
 from wizard.scan.make_recipes import follow_make
 from wizard.scan.makefile import Makefile
+from wizard.scan.script_files import follow_script
 from wizard.scan.shell import RELEASE_TOOLS, ShellScript, parse_script
 from wizard.scan.shell_calls import (
     Place,
@@ -49,7 +49,6 @@ _WORTH_PARSING = re.compile(
 )
 # Words in a local action's directory, name or description that suggest it publishes.
 _PUBLISHING = re.compile(r"\b(publish|push|registr)", re.I)
-_ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
 
 class StepReader:
@@ -231,7 +230,7 @@ class StepReader:
             here = place.current
             target = script_target(command)
             if target is not None:
-                self._script(item, target, here, exports, items)
+                follow_script(self, item, target, here, exports, items)
             inline = inline_script(command)
             if inline is not None:
                 follow_inline(self, item, inline, here, exports, items, inline_depth)
@@ -258,65 +257,13 @@ class StepReader:
                 # Built from its own unknown value, it stays unknown.
                 exports[name] = unknown if value is None or unknown in value else value
 
-    def _script_path(self, item: CommandStep, raw: str, directory: str | None) -> str | None:
-        """The script file `raw` names, from the workspace, the directory the command runs in
-        (None: unknown) or the calling file's directory; None when it is not in the repository."""
-        text = item.resolve(raw)
-        if item.frame.action_dir is not None:
-            for marker in _ACTION_PATH:
-                text = text.replace(marker, item.frame.action_dir)
-        anchored = workspace_relative(text)
-        if anchored is not None:
-            return anchored if self.ctx.exists(anchored) else None
-        if "$" in text or text.startswith(("/", "~")):
-            return None
-        for base in (directory, posixpath.dirname(item.frame.path)):
-            if base is None:
-                continue
-            candidate = normal_path(base, text)
-            if candidate and self.ctx.exists(candidate):
-                return candidate
-        return None
-
-    def _script(
-        self,
-        item: CommandStep,
-        raw: str,
-        directory: str | None,
-        exports: dict[str, str],
-        items: list[Item],
-    ) -> None:
-        """A script file the command runs, read in the directory the command runs in."""
-        path = self._script_path(item, raw, directory)
-        if path is None and directory is None and posixpath.basename(raw) in self.basenames():
-            self.problem(
-                item.frame.path, item.line,
-                f"`{raw}` here is not followed: the directory it runs in (after `cd`) is only "
-                "known at run time",
-            )
-        if path is None or not self.may_follow(item.frame, path, item.line):
-            return
-        script = self._load_script(path)
-        if script is None:
-            return
-        words = item.command.words
-        arguments = tuple(item.resolve(word) for word in words[words.index(raw) + 1 :])
-        frame = replace(
-            item.frame, path=path, via=(*item.frame.via, path), script_arguments=arguments,
-            workdir=item.frame.workdir if directory is None else directory,
-        )
-        self.read_commands(
-            script, frame, 0, item.step_id, exports, items, directory,
-            script_directory=posixpath.dirname(path),
-        )
-
     def basenames(self) -> set[str]:
         """The names of the repository's files, without their directories."""
         if self._basenames is None:
             self._basenames = {posixpath.basename(path) for path in self.ctx.files}
         return self._basenames
 
-    def _load_script(self, path: str) -> ShellScript | None:
+    def load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:
             return self.scripts[path]
         text = self.ctx.read_text(path)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from wizard.limits import MAX_SCRIPT_DEPTH
 from wizard.scan.items import CommandStep, Item
-from wizard.scan.shell import expand_variables, parse_script
+from wizard.scan.shell import parse_script
+from wizard.scan.shell_variables import expand_variables
 
 if TYPE_CHECKING:
     from wizard.scan.indirection import StepReader

@@ -9,7 +9,8 @@ from typing import Any
 
 from wizard.scan.context import ScanContext
 from wizard.scan.expressions import Scope, ascii_int, text_of
-from wizard.scan.shell import ShellCommand, ShellScript, expand
+from wizard.scan.shell import ShellCommand, ShellScript
+from wizard.scan.shell_variables import expand
 from wizard.yamlsafe import YMap
 
 

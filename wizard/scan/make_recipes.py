@@ -17,7 +17,7 @@ from wizard.scan.expressions import Scope
 from wizard.scan.items import CommandStep, Item
 from wizard.scan.make_call import MakeCall, makefile_location
 from wizard.scan.makefile import Makefile, RecipeLine, Variables, parse_makefile
-from wizard.scan.shell import expand_variables
+from wizard.scan.shell_variables import expand_variables
 
 if TYPE_CHECKING:
     from wizard.scan.indirection import StepReader

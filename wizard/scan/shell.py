@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from wizard.scan.expressions import substitute_bounded
 from wizard.scan.shell_mask import MaskedScript, mask_expressions
 from wizard.scan.shell_nodes import ascii_source, fails, is_dynamic, node_text, node_word
+from wizard.scan.shell_variables import expand
 
 _PARSER = Parser(Language(tree_sitter_bash.language()))
 # The commands that publish, sign or scan an artifact.
@@ -29,7 +28,6 @@ RELEASE_TOOLS = (
 )
 # A tool as a shell word (`docker`, `/usr/bin/docker`), not `docker-compose` or `docker.io`.
 _RELEASE_TOOL = re.compile(r"(?<![\w.-])(" + "|".join(RELEASE_TOOLS) + r")(?![\w.-])")
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
 _SKIPPED = frozenset({"heredoc_body", "comment"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "readonly", "typeset"})
 # Constructs whose `cd` does not move the commands after them.
@@ -99,23 +97,6 @@ class ShellScript:
         if index < 0:
             return False, None
         return True, history[index][1]
-
-
-def expand(text: str, lookup: Callable[[str], str | None]) -> str | None:
-    """Replace `$NAME` / `${NAME}` / `$1` whose value `lookup` knows; leave the rest as written.
-
-    None when the result would be longer than MAX_RESOLVED_CHARS (and than `text`): values that
-    double on every line must not grow without bound.
-    """
-    if "$" not in text:
-        return text
-    return substitute_bounded(_VARIABLE, text, lambda m: lookup(m.group(1) or m.group(2)))
-
-
-def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
-    """`expand`, with `text` as written when the result would be too long."""
-    expanded = expand(text, lookup)
-    return text if expanded is None else expanded
 
 
 @dataclass(slots=True)

@@ -136,3 +136,16 @@ def test_a_here_document_piped_into_tee(make_repo: RepoFactory) -> None:
     """The bash grammar nests `| tee …` inside the here-document; the pipe still links them."""
     export = 'cat <<EOF | tee -a "$GITHUB_ENV"\nA=ghcr.io/acme/a\nB=ghcr.io/acme/b\nEOF\n'
     assert _pushed_images(make_repo, export) == ["ghcr.io/acme/a", "ghcr.io/acme/b", "$C"]
+
+
+def test_what_follows_a_here_document_on_its_line_is_not_redirected(
+    make_repo: RepoFactory,
+) -> None:
+    export = (
+        'echo "A=ghcr.io/acme/real" >> "$GITHUB_ENV"\n'
+        'cat <<EOF >> "$GITHUB_ENV" && echo "A=ghcr.io/acme/logged-only"\n'
+        "BUILD_DATE=today\n"
+        "EOF\n"
+    )
+    assert _pushed_images(make_repo, export) == ["ghcr.io/acme/real", "$B", "$C"]
+

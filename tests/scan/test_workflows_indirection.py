@@ -242,12 +242,20 @@ def test_a_javascript_local_action_has_no_steps_to_read(make_repo: RepoFactory) 
                 "jobs:\n  js:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/act/\n"
                 "      - uses: ./.github/actions/ship\n"
                 "      - uses: ./.github/actions/docker-login\n"
+                "      - uses: ./.github/actions/pr-comment\n"
+                "      - uses: ./.github/actions/registry-mirror\n"
             ),
             "tools/act/action.yaml": "name: Release notes\ndescription: Optimize images\n"
                                      "runs:\n  using: node20\n  main: index.js\n",
             ".github/actions/docker-login/action.yml": "description: Lint Dockerfiles in a "
                                                        "container\nruns:\n  using: docker\n"
                                                        "  image: Dockerfile\n",
+            ".github/actions/pr-comment/action.yml": "description: Comment on the pull request "
+                                                     "after each push\nruns:\n  using: node20\n"
+                                                     "  main: index.js\n",
+            ".github/actions/registry-mirror/action.yml": "name: Configure registry mirror\n"
+                                                          "runs:\n  using: docker\n"
+                                                          "  image: Dockerfile\n",
             ".github/actions/ship/action.yml": "name: Ship\ndescription: Push the image to GHCR\n"
                                                "runs:\n  using: docker\n  image: Dockerfile\n",
         }

@@ -261,13 +261,17 @@ def test_scripts_and_inline_shells_run_where_cd_went(make_repo: RepoFactory) -> 
     assert _images(make_repo, files, "cd deploy && ./release.sh && bash -c 'make push'") == [
         "ghcr.io/deploy/script", "ghcr.io/deploy/app",
     ]
-    repo = make_repo({WF: _workflow('cd "$X" && ./release.sh'), **files})
+    # After a cd known only at run time, a script is looked up from the step's directory, as
+    # before cd was followed (release scripts mostly cd back to the root first).
+    loop = (
+        "|\n"
+        '          for svc in a b; do cd "$svc"; echo "$svc"; cd ..; done\n'
+        '          cd "$ROOT" && ./release.sh'
+    )
+    repo = make_repo({WF: _workflow(loop), **files})
     result, problems = scan(repo)
-    assert result.publications == []
-    assert [p.message for p in problems] == [
-        "`./release.sh` here is not followed: the directory it runs in (after `cd`) is only "
-        "known at run time"
-    ]
+    assert problems == []
+    assert [p.image for p in result.publications] == ["ghcr.io/root/script"]
 
 
 def test_output_options_are_not_a_dry_run(make_repo: RepoFactory) -> None:
@@ -375,10 +379,15 @@ def test_cd_idioms_for_the_scripts_directory_and_the_top_level(make_repo: RepoFa
         **PUSH_HERE,
         "scripts/release.sh": 'cd "$(dirname "$0")/../deploy"\nmake push\n'
                               "cd \"$(git rev-parse --show-toplevel)\" && make push\n",
+        "deploy/release.sh": "docker push ghcr.io/deploy/script:1\n",
+        "release.sh": "docker push ghcr.io/root/script:1\n",
     }
     assert _images(make_repo, files, "./scripts/release.sh") == [
         "ghcr.io/deploy/app", "ghcr.io/root/app",
     ]
+    for idiom in ('cd -- "$(dirname -- "$0")/../deploy"', 'cd "${0%/*}/../deploy"'):
+        other = {**files, "scripts/other.sh": f"{idiom} && ./release.sh\n"}
+        assert _images(make_repo, other, "./scripts/other.sh") == ["ghcr.io/deploy/script"], idiom
 
 
 def test_a_cd_in_a_pipeline_stays_there_and_popd_on_an_empty_stack(make_repo: RepoFactory) -> None:

@@ -7,7 +7,6 @@ chain of files it was reached through. Cycles stop; going deeper than MAX_SCRIPT
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import replace
 from typing import Any
@@ -48,7 +47,8 @@ _WORTH_PARSING = re.compile(
     "|".join(RELEASE_TOOLS) + r"|GITHUB_ENV|source|\bsh\b|bash|make\b|/|\.\s"
 )
 # Words in a local action's directory, name or description that suggest it publishes.
-_PUBLISHING = re.compile(r"\b(publish|push|registr)", re.I)
+_PUBLISHING = re.compile(r"\b(publish|push)", re.I)
+_IMAGE_WORDS = re.compile(r"\b(image|container|docker|oci|ghcr|registry|registries)", re.I)
 
 
 class StepReader:
@@ -65,7 +65,6 @@ class StepReader:
         self.made: dict[int, tuple[list[Item], set[tuple[object, ...]]]] = {}
         self.read_bytes = 0
         self.over_budget: set[str] = set()  # files whose shell was not read, said once each
-        self._basenames: set[str] | None = None
 
     def may_follow(self, frame: Frame, target: str, line: int, again: bool = False) -> bool:
         """Whether `target` can be read from `frame` (no cycle, within the depth limit).
@@ -257,12 +256,6 @@ class StepReader:
                 # Built from its own unknown value, it stays unknown.
                 exports[name] = unknown if value is None or unknown in value else value
 
-    def basenames(self) -> set[str]:
-        """The names of the repository's files, without their directories."""
-        if self._basenames is None:
-            self._basenames = {posixpath.basename(path) for path in self.ctx.files}
-        return self._basenames
-
     def load_script(self, path: str) -> ShellScript | None:
         if path in self.scripts:
             return self.scripts[path]
@@ -331,7 +324,8 @@ class StepReader:
             # JavaScript and Docker actions have no steps to read; say so when they look like
             # they publish, since what they push is not counted.
             about = " ".join(text_of(root.get(key)) or "" for key in ("name", "description"))
-            if _PUBLISHING.search(f"{directory} {about}"):
+            described = f"{directory} {about}"
+            if _PUBLISHING.search(described) and _IMAGE_WORDS.search(described):
                 self.problem(
                     frame.path, line,
                     f"local action `{uses}` runs {using or 'an unknown runtime'} code, which is "

@@ -16,11 +16,9 @@ if TYPE_CHECKING:
 _ACTION_PATH = ("${{ github.action_path }}", "${GITHUB_ACTION_PATH}", "$GITHUB_ACTION_PATH")
 
 
-def _script_path(
-    reader: StepReader, item: CommandStep, raw: str, directory: str | None
-) -> str | None:
-    """The script file `raw` names, from the workspace, the directory the command runs in
-    (None: unknown) or the calling file's directory; None when it is not in the repository."""
+def _script_path(reader: StepReader, item: CommandStep, raw: str, directory: str) -> str | None:
+    """The script file `raw` names, from the workspace, the directory the command runs in or
+    the calling file's directory; None when it is not in the repository."""
     text = item.resolve(raw)
     if item.frame.action_dir is not None:
         for marker in _ACTION_PATH:
@@ -31,8 +29,6 @@ def _script_path(
     if "$" in text or text.startswith(("/", "~")):
         return None
     for base in (directory, posixpath.dirname(item.frame.path)):
-        if base is None:
-            continue
         candidate = normal_path(base, text)
         if candidate and reader.ctx.exists(candidate):
             return candidate
@@ -46,14 +42,12 @@ def follow_script(
     exports: dict[str, str],
     items: list[Item],
 ) -> None:
-    """A script file the command runs, read in the directory the command runs in."""
-    path = _script_path(reader, item, raw, directory)
-    if path is None and directory is None and posixpath.basename(raw) in reader.basenames():
-        reader.problem(
-            item.frame.path, item.line,
-            f"`{raw}` here is not followed: the directory it runs in (after `cd`) is only "
-            "known at run time",
-        )
+    """A script file the command runs, read in the directory the command runs in. After a `cd`
+    to a place known only at run time (`cd "$ROOT"`, a loop's `cd "$svc"`), it is looked up
+    from the step's working directory, as before `cd` was followed: release scripts mostly
+    `cd` back to the repository's root first."""
+    base = item.frame.workdir if directory is None else directory
+    path = _script_path(reader, item, raw, base)
     if path is None or not reader.may_follow(item.frame, path, item.line):
         return
     script = reader.load_script(path)

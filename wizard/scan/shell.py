@@ -283,8 +283,10 @@ class _Reader:
             elif kind == "redirected_statement":
                 self.pipe_after_heredoc(node)
                 redirected = self.redirects(node, context)
+                # What the parser nests in a redirect (`<<EOF >> f && next`) runs with the
+                # caller's own redirects, not the statement's.
                 children = [
-                    (c, redirected if c.type != "file_redirect"
+                    (c, redirected if c.type not in ("file_redirect", "heredoc_redirect")
                      else _Context(context.guarded, scope=context.scope))
                     for c in node.children
                 ]

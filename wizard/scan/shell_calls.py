@@ -17,7 +17,8 @@ _POSIX_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh"})
 _MAX_STACK = 64
 # `$(dirname "$0")` or `$(dirname "${BASH_SOURCE[0]}")`, then a path: the script's directory.
 _SCRIPT_DIRECTORY = re.compile(
-    r'\$\(dirname "?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\})"?\)(/.*)?'
+    r'\$\(dirname (?:-- )?"?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\})"?\)(/.*)?'
+    r'|\$\{0%/\*\}(/.*)?'
 )
 _TOP_LEVEL = re.compile(r"\$\(git rev-parse --show-toplevel\)(/.*)?")
 
@@ -96,9 +97,8 @@ def _target(arguments: list[str], place: Place, script_directory: str | None) ->
     # Idioms that name the script's own directory or the repository's root.
     script = _SCRIPT_DIRECTORY.fullmatch(target)
     if script:
-        return None if script_directory is None else normal_path(
-            script_directory, (script[1] or "/")[1:]
-        )
+        rest = script[1] or script[2] or "/"
+        return None if script_directory is None else normal_path(script_directory, rest[1:])
     top = _TOP_LEVEL.fullmatch(target)
     if top:
         return normal_path("", (top[1] or "/")[1:])

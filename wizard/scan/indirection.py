@@ -61,8 +61,8 @@ class StepReader:
         # Parsed once per text: YAML aliases, matrix combinations and copies reach the same one.
         self.parsed: dict[str, ShellScript] = {}
         self.makefiles: dict[str, Makefile | None] = {}
-        # make calls already followed in each job (see make_recipes.follow_make).
-        self.made: dict[int, tuple[list[Item], set[tuple[object, ...]]]] = {}
+        # make calls already followed in the job being read (see make_recipes.follow_make).
+        self.made: set[tuple[object, ...]] = set()
         self.read_bytes = 0
         self.over_budget: set[str] = set()  # files whose shell was not read, said once each
 
@@ -107,6 +107,7 @@ class StepReader:
 
     def job_items(self, steps: Any, frame: Frame, defaults: RunDefaults, job: str) -> list[Item]:
         items: list[Item] = []
+        self.made = set()
         self._steps(steps, frame, defaults, job, {}, items)
         return items
 

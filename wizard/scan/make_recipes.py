@@ -129,11 +129,9 @@ def follow_make(
     }
     key = (path, workdir, tuple(goals), tuple(sorted(overrides.items())), call.dry_run,
            call.ignore_errors, call.environment_first)
-    # Per job (its list of items, kept alive here so its id stays its own).
-    _, made = reader.made.setdefault(id(items), (items, set()))
-    if key in made:  # the same make again in this job adds nothing new
+    if key in reader.made:  # the same make again in this job adds nothing new
         return
-    made.add(key)
+    reader.made.add(key)
     environment = {
         **_exported_by_caller(item),
         **{name: item.resolve(value) for name, value in item.command.prefix_env.items()},

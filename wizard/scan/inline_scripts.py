@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from wizard.limits import MAX_SCRIPT_DEPTH
 from wizard.scan.items import CommandStep, Item
 from wizard.scan.shell import parse_script
-from wizard.scan.shell_variables import expand_variables
+from wizard.scan.shell_variables import expand_variables, variable_named
 
 if TYPE_CHECKING:
     from wizard.scan.indirection import StepReader
 
-_WHOLE_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
 
 
 def follow_inline(
@@ -41,9 +39,9 @@ def follow_inline(
         return
     written = words[index]
     text = item.resolve_expressions(written) or written
-    whole = _WHOLE_VARIABLE.fullmatch(text)
-    if whole:  # `bash -c "$SCRIPT"`: the script is the variable's value
-        text = item.variable(whole[1] or whole[2]) or text
+    whole = variable_named(text)
+    if whole and not whole.isdigit():  # `bash -c "$SCRIPT"`: the script is the variable's value
+        text = item.variable(whole) or text
     own = parse_script(text).assignments
     text = expand_variables(
         text, lambda name: None if name in own or name.isdigit() else item.variable(name)

@@ -25,3 +25,10 @@ def expand_variables(text: str, lookup: Callable[[str], str | None]) -> str:
     """`expand`, with `text` as written when the result would be too long."""
     expanded = expand(text, lookup)
     return text if expanded is None else expanded
+
+
+def variable_named(text: str) -> str | None:
+    """The variable `text` consists of (`$NAME`, `${NAME}`, `$1`), or None."""
+    whole = _VARIABLE.fullmatch(text)
+    return (whole[1] or whole[2]) if whole else None
+

@@ -137,23 +137,21 @@ def follow_make(
         **{name: item.resolve(value) for name, value in item.command.prefix_env.items()},
         **overrides,
     }
+    scope = frame.scope.with_env(environment)
+    scope = scope.with_env(
+        _exported_by_makefile(makefile, overrides, scope, call.environment_first)
+    )
+    in_environment = scope.env.__contains__
     recipes = replace(
         frame,
         path=path,
         via=(*frame.via, path),
         workdir=workdir,
         script_arguments=(),
-        scope=frame.scope.with_env(environment),
+        scope=scope,
         make_overrides=tuple(overrides.items()),
         make_flags=flags,
     )
-
-    def in_environment(name: str) -> bool:
-        return name in recipes.scope.env
-
-    exported = _exported_by_makefile(makefile, overrides, recipes.scope, call.environment_first)
-    if exported:
-        recipes = replace(recipes, scope=recipes.scope.with_env(exported))
 
     for target, scoped in makefile.build_order(goals):
 
